@@ -42,7 +42,12 @@ def _root(
 
 
 # Sub-commands, one module each; registered here and nowhere else.
-# (each line: from comity.cli.<name> import app as <name>_app; app.add_typer(<name>_app, name=...))
+from comity.cli.db import app as db_app  # noqa: E402
+from comity.cli.serve import demo, serve  # noqa: E402
+
+app.add_typer(db_app, name="db")
+app.command("serve")(serve)
+app.command("demo")(demo)
 
 
 def main() -> None:

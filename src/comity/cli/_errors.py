@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -39,7 +38,7 @@ def exit_code_for(error: errors.Error) -> int:
 class ComityGroup(TyperGroup):
     """A command group that turns a Comity error into a message on stderr and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except errors.Error as error:
