@@ -78,20 +78,31 @@ class TestPublishedVectors:
         for bad in [
             "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==",
             "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-            GO_VKEY[1:], GO_VKEY[:-1], GO_VKEY.replace("c74f20a3", "c74f20a4"),
-            GO_VKEY.replace("+", " ", 1), "PeterNeumann+c74f20a3", "bad name+00000000+AQ==",
+            GO_VKEY[1:],
+            GO_VKEY[:-1],
+            GO_VKEY.replace("c74f20a3", "c74f20a4"),
+            GO_VKEY.replace("+", " ", 1),
+            "PeterNeumann+c74f20a3",
+            "bad name+00000000+AQ==",
         ]:
             with pytest.raises(ValidationFailed):
                 Ed25519Verifier.from_vkey(bad)
-        for bad in [GO_SKEY[1:], GO_SKEY[:-1], GO_SKEY.replace("c74f20a3", "c74f20a4"),
-                    GO_SKEY.replace("PRIVATE", "PUBLIC")]:
+        for bad in [
+            GO_SKEY[1:],
+            GO_SKEY[:-1],
+            GO_SKEY.replace("c74f20a3", "c74f20a4"),
+            GO_SKEY.replace("PRIVATE", "PUBLIC"),
+        ]:
             with pytest.raises(ValidationFailed):
                 Ed25519Signer.from_skey(bad)
 
     def test_transparency_dev_keys_with_plus_in_base64_and_native_cosignature_key(self):
-        assert Ed25519Verifier.from_vkey(
-            "TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6"
-        ).name == "TEST"
+        assert (
+            Ed25519Verifier.from_vkey(
+                "TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6"
+            ).name
+            == "TEST"
+        )
         witness = CosignatureVerifier.from_vkey(
             "remora.n621.de+da77ade7+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2"
         )
@@ -104,12 +115,20 @@ class TestPublishedVectors:
     def test_cosignature_timestamps_of_published_lines(self):
         # transparency-dev/formats TestCosignatureTimestamp, and the tlog-cosignature example.
         for b64, when in [
-            ("ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOwo"
-             "rDcFiEBYJXORmnFBOBA==", 1727964367),
-            ("jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo"
-             "0xUe+mbIUBkBIfZ+qnA==", 1679315147),
+            (
+                "ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOwo"
+                "rDcFiEBYJXORmnFBOBA==",
+                1727964367,
+            ),
+            (
+                "jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo"
+                "0xUe+mbIUBkBIfZ+qnA==",
+                1679315147,
+            ),
         ]:
-            note = f"o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\u2014 w {b64}\n".encode()
+            note = (
+                f"o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\u2014 w {b64}\n".encode()
+            )
             (line,) = cosignature_lines(note)
             assert len(line.signature) == 72
             assert int.from_bytes(line.signature[:8], "big") == when
@@ -129,10 +148,17 @@ class TestNoteRules:
 
     @pytest.mark.parametrize(
         "note",
-        [b"no signatures\n", b"text\n\n", b"text\n\n- name AAAAAAA=\n",
-         "text\n\n\u2014 name\n".encode(), "text\n\n\u2014 name !!!\n".encode(),
-         "text\n\n\u2014 name AAAA\n".encode(), "te\x01xt\n\n\u2014 n AAAAAAA=\n".encode(),
-         b"\xff\n\n", "text\n\n\u2014 na+me AAAAAAA=\n".encode()],
+        [
+            b"no signatures\n",
+            b"text\n\n",
+            b"text\n\n- name AAAAAAA=\n",
+            "text\n\n\u2014 name\n".encode(),
+            "text\n\n\u2014 name !!!\n".encode(),
+            "text\n\n\u2014 name AAAA\n".encode(),
+            "te\x01xt\n\n\u2014 n AAAAAAA=\n".encode(),
+            b"\xff\n\n",
+            "text\n\n\u2014 na+me AAAAAAA=\n".encode(),
+        ],
     )
     def test_malformed_notes_are_refused(self, note):
         with pytest.raises(ValidationFailed):
@@ -181,10 +207,16 @@ class TestCheckpoint:
 
     @pytest.mark.parametrize(
         "body",
-        ["o\n1\n", "o\n01\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
-         "o\n-1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n", "o\n1\nAAAA\n",
-         "o\n1\n!!\n", "o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n",
-         "o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "\n1\nAAAA\n"],
+        [
+            "o\n1\n",
+            "o\n01\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+            "o\n-1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+            "o\n1\nAAAA\n",
+            "o\n1\n!!\n",
+            "o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n",
+            "o\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "\n1\nAAAA\n",
+        ],
     )
     def test_malformed_bodies(self, body):
         with pytest.raises(ValidationFailed):
@@ -200,8 +232,9 @@ class TestCheckpoint:
             sign_checkpoint(Checkpoint("other", 0, bytes(32)), self.log)
         other = Ed25519Signer("other", SEED)
         with pytest.raises(SignatureInvalid):
-            open_checkpoint(sign_checkpoint(Checkpoint("other", 0, bytes(32)), other),
-                            self.log.verifier)
+            open_checkpoint(
+                sign_checkpoint(Checkpoint("other", 0, bytes(32)), other), self.log.verifier
+            )
 
 
 class TestCosignatures:
@@ -209,10 +242,10 @@ class TestCosignatures:
     witness = CosignatureSigner("witness.example/w1", bytes(32), clock=lambda: 1679315147)
 
     def test_message_and_round_trip(self):
-        body = b"example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
-        assert cosigned_message(body, 1679315147) == (
-            b"cosignature/v1\ntime 1679315147\n" + body
+        body = (
+            b"example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
         )
+        assert cosigned_message(body, 1679315147) == (b"cosignature/v1\ntime 1679315147\n" + body)
         cp = Checkpoint("comity.example/log", 1, leaf_hash(b"a"))
         note = sign_note(cp.body, [self.log, self.witness])
         signed, cosigs = verify_cosignatures(note, self.log.verifier, [self.witness.verifier])
@@ -233,8 +266,9 @@ class TestCosignatures:
         with pytest.raises(SignatureInvalid):
             verify_cosignatures(bad, self.log.verifier, [self.witness.verifier])
         with pytest.raises(SignatureInvalid, match="no cosignature"):
-            require_cosignature(sign_checkpoint(cp, self.log), self.log.verifier,
-                                self.witness.verifier)
+            require_cosignature(
+                sign_checkpoint(cp, self.log), self.log.verifier, self.witness.verifier
+            )
         with pytest.raises(ValidationFailed, match="out of range"):
             cosigned_message(b"", 1 << 63)
 

@@ -65,9 +65,21 @@ def test_spec_examples():
 
 @pytest.mark.parametrize(
     "path",
-    ["tile/3/5/123/456/078", "tile/3/-1/123/456/078", "tile/0/1", "tile/0/0001",
-     "tile/0/000.p/256", "tile/0/000.p/0", "tile/0/000.p/07", "tile/64/000", "tile/00/000",
-     "tile/0/x000/001", "tile/data/000", "checkpoint", "tile/0/000/"],
+    [
+        "tile/3/5/123/456/078",
+        "tile/3/-1/123/456/078",
+        "tile/0/1",
+        "tile/0/0001",
+        "tile/0/000.p/256",
+        "tile/0/000.p/0",
+        "tile/0/000.p/07",
+        "tile/64/000",
+        "tile/00/000",
+        "tile/0/x000/001",
+        "tile/data/000",
+        "checkpoint",
+        "tile/0/000/",
+    ],
 )
 def test_malformed_paths_are_refused(path):
     with pytest.raises(NotFound):
@@ -76,8 +88,15 @@ def test_malformed_paths_are_refused(path):
 
 @pytest.mark.parametrize(
     ("old", "new", "count"),
-    [(1, 1, 0), (100, 101, 1), (1023, 1025, 3), (1024, 1030, 1), (1030, 2000, 1),
-     (1030, 10000, 10), (49516517, 49516586, 3)],
+    [
+        (1, 1, 0),
+        (100, 101, 1),
+        (1023, 1025, 3),
+        (1024, 1030, 1),
+        (1030, 2000, 1),
+        (1030, 10000, 10),
+        (49516517, 49516586, 3),
+    ],
 )
 def test_sumdb_new_tiles_counts(old, new, count):
     assert len(new_tiles(old, new, height=10)) == count

@@ -36,8 +36,10 @@ def test_entry_vector(v):
     assert LedgerEntry.for_event(v["event"], salt, v["header"]).encode() == entry
     assert LedgerEntry.decode(entry).header == v["header"]
     at = dt.datetime.fromisoformat(v["at"].replace("Z", "+00:00"))
-    values = {k: v["header"].get(k) for k in ("event", "requesting_state", "requested_state",
-                                              "kind", "outcome")}
+    values = {
+        k: v["header"].get(k)
+        for k in ("event", "requesting_state", "requested_state", "kind", "outcome")
+    }
     assert HeaderPolicy().header(at=at, **values) == v["header"]
     assert period_quarter(v["header"]) == v["quarter"]
 
@@ -61,6 +63,8 @@ def test_log_vector():
         return hashlib.sha256(b"\x01" + a + b).digest()
 
     root = node(node(leaves[0], leaves[1]), leaves[2])
-    signed = open_checkpoint(LOG["checkpoint"].encode(), Ed25519Verifier.from_vkey(LOG["verifier_key"]))
+    signed = open_checkpoint(
+        LOG["checkpoint"].encode(), Ed25519Verifier.from_vkey(LOG["verifier_key"])
+    )
     assert signed.checkpoint.root == root
     assert LOG["checkpoint"].splitlines()[2] == base64.b64encode(root).decode()

@@ -112,7 +112,7 @@ def _b64decode(text: str, what: str) -> bytes:
 def parse_verifier_key(vkey: str) -> tuple[str, bytes, int, bytes]:
     """Split ``<name>+<hex key ID>+<base64(type || key)>`` into ``(name, key_id, type, key)``,
     checking that the key ID matches. Raises :class:`ValidationFailed`."""
-    parts = vkey.split("+")
+    parts = vkey.split("+", 2)
     if len(parts) != 3:
         raise ValidationFailed("a verifier key is <name>+<key id>+<base64 key>")
     name, hex_id, b64 = parts
@@ -189,7 +189,7 @@ class Ed25519Signer:
     @classmethod
     def from_skey(cls, skey: str) -> Ed25519Signer:
         """Parse ``PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || seed)>`` (Go note format)."""
-        parts = skey.split("+")
+        parts = skey.split("+", 4)
         if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
             raise ValidationFailed("a signer key is PRIVATE+KEY+<name>+<key id>+<base64 key>")
         _, _, name, hex_id, b64 = parts

@@ -124,7 +124,7 @@ def parse_tile_path(path: str, *, height: int = TILE_HEIGHT) -> Tile:
         raise NotFound(f"{path!r}: tile index is not in canonical form")
     full = 1 << height
     width = full if width_text is None else int(width_text)
-    if width >= full:
+    if width_text is not None and width >= full:
         raise NotFound(f"{path!r}: partial tile width must be below {full}")
     return Tile(level, n, width, height)
 
