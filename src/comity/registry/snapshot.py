@@ -59,6 +59,7 @@ __all__ = [
     "REGISTRY_FORMAT",
     "SOURCES_FORMAT",
     "Citation",
+    "Milestone",
     "Registry",
     "Source",
     "parse_files",
@@ -77,6 +78,16 @@ class Source:
     id: str
     title: str
     url: str = ""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated event of the treaty itself (adoption, opening for signature...), with sources."""
+
+    event: str
+    date: date
+    text: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,8 @@ class Registry:
     as_of_basis: str = ""
     sources: tuple[Source, ...] = ()
     citations: tuple[Citation, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    milestones: tuple[Milestone, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The whole snapshot as a JSON-ready dict (format ``comity.registry/1``), canonical
@@ -130,6 +142,15 @@ class Registry:
                 }
                 for c in sorted(self.citations, key=lambda c: (c.participant, c.action))
             ],
+            "milestones": [
+                {
+                    "event": m.event,
+                    "date": m.date.isoformat(),
+                    "text": m.text,
+                    "sources": list(m.sources),
+                }
+                for m in sorted(self.milestones, key=lambda m: (m.date, m.event))
+            ],
             "notes": list(self.notes),
         }
 
@@ -151,6 +172,7 @@ class _Collected:
     as_of: list[tuple[date, str]] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     citations: list[tuple[Citation, Located]] = field(default_factory=list)
+    milestones: list[tuple[Milestone, Located]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -241,6 +263,10 @@ def _collect_metadata(collected: _Collected, document: Mapping[str, Any], *, sou
         collected.citations.append(
             (_parse_citation(entry, source=source, row=row), Located(source, row))
         )
+    for row, entry in enumerate(_array(document, "milestones", source), start=1):
+        collected.milestones.append(
+            (_parse_milestone(entry, source=source, row=row), Located(source, row))
+        )
     for note in _array(document, "notes", source):
         if not isinstance(note, str):
             raise ImportRejected('"notes" must be an array of strings', source=source)
@@ -252,6 +278,24 @@ def _array(document: Mapping[str, Any], name: str, source: str) -> list[Any]:
     if not isinstance(value, list):
         raise ImportRejected(f'"{name}" must be an array', source=source)
     return value
+
+
+def _parse_milestone(entry: Any, *, source: str, row: int) -> Milestone:
+    def reject(message: str) -> ImportRejected:
+        return ImportRejected(message, source=source, row=row)
+
+    if not isinstance(entry, dict) or set(entry) != {"event", "date", "text", "sources"}:
+        raise reject('a milestone is {"event", "date", "text", "sources"}')
+    if not all(isinstance(entry[k], str) for k in ("event", "date", "text")):
+        raise reject('"event", "date" and "text" must be strings')
+    sources = entry["sources"]
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise reject('"sources" must be a list of source ids')
+    try:
+        day = parse_iso_date(entry["date"])
+    except ValueError as error:
+        raise reject(f"bad date: {error}") from None
+    return Milestone(entry["event"], day, entry["text"], tuple(sources))
 
 
 def _parse_citation(entry: Any, *, source: str, row: int) -> Citation:
@@ -306,6 +350,12 @@ def _assemble(collected: _Collected) -> Registry:
                 source=where.source,
                 row=where.row,
             )
+    for milestone, where in collected.milestones:
+        unknown = [s for s in milestone.sources if s not in collected.sources]
+        if unknown:
+            raise ImportRejected(
+                f"milestone names unknown sources {unknown}", source=where.source, row=where.row
+            )
     as_of = min(collected.as_of, default=None)
     return Registry(
         actions=sort_actions(a for a, _ in collected.actions),
@@ -315,6 +365,7 @@ def _assemble(collected: _Collected) -> Registry:
         as_of_basis="" if as_of is None else as_of[1],
         sources=tuple(collected.sources.values()),
         citations=tuple(c for c, _ in collected.citations),
+        milestones=tuple(m for m, _ in collected.milestones),
         notes=tuple(collected.notes),
     )
 
