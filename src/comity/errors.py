@@ -28,8 +28,8 @@ built from :meth:`Error.diagnostics`. Anything that is not an :class:`Error` is 
 from __future__ import annotations
 
 __all__ = [
-    "Conflict",
     "ConfigurationError",
+    "Conflict",
     "DataFileError",
     "DatabaseUnavailable",
     "Error",

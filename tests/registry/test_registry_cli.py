@@ -111,3 +111,17 @@ def test_chart_rejects_other_suffix(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, ["registry", "chart", "-o", str(tmp_path / "c.pdf")])
     assert result.exit_code == 1
     assert "must end in .png or .svg" in result.stderr
+
+
+def test_status_text_lists_parties() -> None:
+    data = str(VECTORS / "history.csv")
+    result = RUNNER.invoke(app, ["registry", "status", "--as-of", "2026-02-13", "--data", data])
+    assert result.exit_code == 0, result.stderr
+    assert "enters into force: 2026-05-14" in result.stdout
+    assert "Germany (DEU): ratification deposited 2026-02-13, in force for it from 2026-05-14" in (
+        result.stdout
+    )
+    before = RUNNER.invoke(app, ["registry", "status", "--as-of", "2026-01-05", "--data", data])
+    assert "in force for it from date not yet known" in before.stdout
+    after = RUNNER.invoke(app, ["registry", "status", "--as-of", "2026-06-01", "--data", data])
+    assert "entered into force: 2026-05-14" in after.stdout

@@ -158,7 +158,11 @@ def _parse_notification(entry: Any, *, source: str, row: int) -> Notification:
         raise reject('"text" and "reference" must be strings')
     languages = entry.get("languages", [])
     if kind is NotificationKind.ACCEPTED_LANGUAGES:
-        if not languages or not all(isinstance(x, str) and x for x in languages):
+        if (
+            not isinstance(languages, list)
+            or not languages
+            or not all(isinstance(x, str) and x for x in languages)
+        ):
             raise reject("accepted_languages needs a non-empty list of language tags")
     elif "languages" in entry:
         raise reject(f'"languages" belongs to accepted_languages, not {kind.value}')
