@@ -1,0 +1,102 @@
+"""``comity registry``: the status of the Convention and its chart.
+
+Both commands compute from the data shipped with Comity, or from the registry files given with
+``--data`` (read all or nothing, like an import: a bad row stops the command with the file, the
+row and the reason, exit code 65).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from comity.errors import ValidationFailed
+from comity.registry.chart import render_chart
+from comity.registry.dates import parse_iso_date
+from comity.registry.participants import display_name
+from comity.registry.shipped import shipped_registry
+from comity.registry.snapshot import Registry, parse_files
+from comity.registry.status import status
+
+app = typer.Typer(
+    help="Treaty registry: signatures, instruments, entry into force (Art 65).",
+    no_args_is_help=True,
+)
+
+_DATA_HELP = "Registry files (CSV or JSON) to use instead of the shipped data; repeatable."
+
+
+def _load(data: list[Path] | None) -> Registry:
+    return parse_files(data) if data else shipped_registry()
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()  # noqa: DTZ011 (a calendar day, no time zone involved)
+    try:
+        return parse_iso_date(text)
+    except ValueError as error:
+        raise ValidationFailed(f"--as-of: {error}") from None
+
+
+@app.command("status")
+def status_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Day to report on (YYYY-MM-DD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    data: Annotated[list[Path] | None, typer.Option("--data", help=_DATA_HELP)] = None,
+) -> None:
+    """Signatories, instruments counted towards 40, entry into force and Parties."""
+    registry = _load(data)
+    day = _as_of(as_of)
+    report = status(registry.actions, day, data_as_of=registry.as_of)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    lines = [f"UN Convention against Cybercrime: status on {day.isoformat()}"]
+    if registry.as_of is not None and registry.as_of < day:
+        lines.append(
+            f"  note: the data is as of {registry.as_of.isoformat()}; later events are not shown"
+        )
+    lines.append(f"  signatories: {report.signatories}")
+    if report.signatories_undetermined:
+        lines.append(
+            f"  signatures recorded without a known day, possibly made by then: "
+            f"{report.signatories_undetermined}"
+        )
+    lines.append(
+        f"  instruments counted towards {report.threshold} (Art 65(1)): "
+        f"{report.instruments_counted}"
+    )
+    if report.entry_into_force is None:
+        lines.append("  entry into force: not yet determined (fewer instruments than needed)")
+    else:
+        verb = "entered" if report.in_force else "enters"
+        lines.append(f"  {verb} into force: {report.entry_into_force.isoformat()}")
+    for m in report.parties:
+        since = "date not yet known" if m.party_from is None else m.party_from.isoformat()
+        lines.append(
+            f"  - {display_name(m.participant)} ({m.participant}): {m.instrument.value} "
+            f"deposited {m.deposited.isoformat()}, in force for it from {since}"
+        )
+    typer.echo("\n".join(lines))
+
+
+@app.command("chart")
+def chart_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .png or .svg.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last day drawn (YYYY-MM-DD).")
+    ] = None,
+    data: Annotated[list[Path] | None, typer.Option("--data", help=_DATA_HELP)] = None,
+) -> None:
+    """Draw signatures and counted instruments against the threshold of 40."""
+    registry = _load(data)
+    day = _as_of(as_of)
+    render_chart(registry.actions, output, day)
+    typer.echo(str(output))
