@@ -43,6 +43,9 @@ def _root(
 
 # Sub-commands, one module each; registered here and nowhere else.
 # (each line: from comity.cli.<name> import app as <name>_app; app.add_typer(<name>_app, name=...))
+from comity.cli.treaty import app as treaty_app  # noqa: E402
+
+app.add_typer(treaty_app, name="treaty")
 
 
 def main() -> None:
