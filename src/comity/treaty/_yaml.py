@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -25,7 +25,14 @@ __all__ = ["Location", "SourceFile", "parse_yaml", "read_yaml"]
 Location = tuple[str | int, ...]
 
 
-class _StrictLoader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    # libyaml's parser when available (several times faster); same safe constructor either way.
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):
     """A ``SafeLoader`` that refuses duplicate mapping keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -117,6 +124,8 @@ def parse_yaml(text: str, name: str) -> SourceFile:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "cannot parse"
+        if exc.problem and exc.context and exc.context_mark is not None:
+            problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         raise TreatyDataError(f"malformed YAML: {problem}", path=name, line=line) from None
     except yaml.YAMLError as exc:
         raise TreatyDataError(f"malformed YAML: {exc}", path=name) from None

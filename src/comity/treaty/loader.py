@@ -121,6 +121,8 @@ def _describe(error: Any) -> str:
         return f"missing citation: 'cites' is empty{where}"
     if kind == "enum" and name == "confidence":
         return f"bad confidence tag {error['input']!r}{where}: expected one of {_CONFIDENCE_TAGS}"
+    if kind in ("model_type", "dict_type"):
+        return f"expected a mapping at {_dotted(loc) or 'the top of the file'}"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{_dotted(loc) or 'document'}: {message}"
 
