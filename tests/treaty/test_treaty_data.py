@@ -189,3 +189,8 @@ class TestTimeRules:
     def test_unknown_rule_is_not_found(self, uncc):
         with pytest.raises(NotFound):
             uncc.time_rule("forever")
+
+
+def test_unknown_notification_is_not_found():
+    with pytest.raises(NotFound, match="no notification 'reservation_art_99'"):
+        load_instrument().notification("reservation_art_99")

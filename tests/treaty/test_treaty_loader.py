@@ -179,6 +179,21 @@ def test_the_shipped_data_loads_from_a_directory_too():
             None,
         ),
         ("instrument.yaml", "key: uncc", "key: budapest", "does not match the directory", 3),
+        ("instrument.yaml", "short_title:", "shorter_title:", "missing key 'short_title'", 3),
+        (
+            "refusal.yaml",
+            "  - key: fiscal_matters",
+            "  - key: discrimination",
+            "duplicate key 'discrimination'",
+            None,
+        ),
+        (
+            "time_rules.yaml",
+            "    date: 2025-10-25\n",
+            "",
+            "a rule with unit 'date' has a 'date' and no 'value'",
+            None,
+        ),
         ("instrument.yaml", "version: 0.1.0", "version: one", "version:", None),
         ("request_fields.yaml", "fields:", "- fields:", "expected a mapping at the top", 3),
     ],
@@ -235,3 +250,14 @@ def test_not_a_directory(tmp_path):
 def test_undecodable_file(data_copy):
     (data_copy / "offences.yaml").write_bytes(b"offences: [\xff\xfe]\n")
     assert "cannot read the file" in str(_load_error(data_copy))
+
+
+def test_python_tags_are_refused_not_executed(data_copy):
+    edit(
+        data_copy / "time_rules.yaml",
+        "    value: 60\n",
+        "    value: !!python/object:os.getcwd 60\n",
+    )
+    error = _load_error(data_copy)
+    assert "malformed YAML: could not determine a constructor" in str(error)
+    assert error.line == 9

@@ -1,7 +1,7 @@
 """Strict YAML reading for the Convention data: no duplicate keys, and a line for every node.
 
 PyYAML's ``SafeLoader`` silently keeps the last of two equal keys; a treaty data file where a
-provision is accidentally written twice must instead fail loudly. :func:`read_yaml` composes the
+provision is accidentally written twice must instead fail loudly. :func:`parse_yaml` composes the
 document with a ``SafeLoader`` subclass, rejects duplicate keys, and returns the plain data
 together with a map from each node's location (the tuple of keys and indices leading to it, as
 pydantic reports it in ``loc``) to its 1-based line number, so every later error can name the
@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from comity.errors import TreatyDataError
 
-__all__ = ["Location", "SourceFile", "parse_yaml", "read_yaml"]
+__all__ = ["Location", "SourceFile", "parse_yaml"]
 
 #: A path into a parsed document: mapping keys and sequence indices, outermost first.
 Location = tuple[str | int, ...]
@@ -70,11 +69,11 @@ class SourceFile:
         A missing key has no line of its own, so the line of the mapping that should hold it is
         the most useful place to point at.
         """
-        for end in range(len(loc), -1, -1):
+        for end in range(len(loc), 0, -1):
             found = self.lines.get(loc[:end])
             if found is not None:
                 return found
-        return None
+        return self.lines.get(())
 
     def error(self, message: str, loc: Location = ()) -> TreatyDataError:
         """A :class:`TreatyDataError` naming this file and the line of ``loc``."""
@@ -92,16 +91,6 @@ def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*loc, index), lines)
-
-
-def read_yaml(path: Path, *, display: str | None = None) -> SourceFile:
-    """Read and parse one YAML file strictly (see :func:`parse_yaml`)."""
-    name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TreatyDataError(f"cannot read the file: {exc}", path=name) from None
-    return parse_yaml(text, name)
 
 
 def parse_yaml(text: str, name: str) -> SourceFile:
