@@ -179,6 +179,13 @@ def test_the_shipped_data_loads_from_a_directory_too():
             None,
         ),
         ("instrument.yaml", "key: uncc", "key: budapest", "does not match the directory", 3),
+        (
+            "request_kinds.yaml",
+            "      - key: persons\n        label: The identity, location and nationality",
+            "      - key: purpose\n        label: The identity, location and nationality",
+            "duplicate item 'purpose'",
+            None,
+        ),
         ("instrument.yaml", "short_title:", "shorter_title:", "missing key 'short_title'", 3),
         (
             "refusal.yaml",

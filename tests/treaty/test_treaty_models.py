@@ -100,3 +100,14 @@ def test_public_surface_is_explicit():
     modules = {"export", "instrument", "loader", "models", "annotations"}
     assert set(comity.treaty.__all__) == public - modules
     assert len(set(comity.treaty.__all__)) == len(comity.treaty.__all__)
+
+
+def test_doctests():
+    import doctest
+
+    import comity.treaty.models
+
+    for module in (comity.treaty, comity.treaty.models):
+        failures, tried = doctest.testmod(module)
+        assert tried > 0
+        assert failures == 0

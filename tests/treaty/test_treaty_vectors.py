@@ -24,9 +24,8 @@ def test_an_item_is_as_weak_as_its_weakest_citation():
     data = example.request_kind("preservation").required[1]
     tags = [example.confidence(c) for c in data.cites]
     assert tags == [Confidence.VERIFIED, Confidence.PARAGRAPH_UNCERTAIN]
-    assert kind_dict(example, example.request_kind("preservation"))["required"][1][
-        "confidence"
-    ] == ("paragraph_uncertain")
+    exported = kind_dict(example, example.request_kind("preservation"))
+    assert exported["required"][1]["confidence"] == "paragraph_uncertain"
 
 
 def test_check_accepts_another_instrument_directory():

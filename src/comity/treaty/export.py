@@ -55,6 +55,7 @@ def kind_dict(instrument: Instrument, kind: RequestKind) -> dict[str, Any]:
             {
                 "channel": ch.channel,
                 "cites": [citation_dict(instrument, c) for c in ch.cites],
+                "note": ch.note,
             }
             for ch in kind.channels
         ],

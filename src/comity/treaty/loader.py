@@ -267,11 +267,14 @@ def _build(files: dict[str, SourceFile], expected_key: str | None) -> Instrument
             note_keys,
             "notification",
         )
-        items = (*kind.required, *kind.optional)
-        keys = (it.key for it in items)
-        check.unique("request_kinds.yaml", (*loc, "required"), keys, "item")
+        item_keys: set[str] = set()
         for part in ("required", "optional"):
             for j, item in enumerate(getattr(kind, part)):
+                if item.key in item_keys:
+                    raise check.fail(
+                        "request_kinds.yaml", (*loc, part, j), f"duplicate item {item.key!r}"
+                    )
+                item_keys.add(item.key)
                 check.known(
                     "request_kinds.yaml",
                     (*loc, part, j, "fields"),

@@ -229,6 +229,7 @@ class Channel(_Model):
 
     channel: ChannelKey
     cites: Cites
+    note: Text | None = None
 
 
 class RequestKind(_Model):
