@@ -220,6 +220,81 @@ def _read_dir(directory: Traversable, display: str) -> dict[str, SourceFile]:
     return files
 
 
+def _check_keys(
+    check: _Checker,
+    fields: _Fields,
+    kinds: _Kinds,
+    offences: _Offences,
+    refusal: _Refusal,
+    rules: _TimeRules,
+    notes: _Notifications,
+) -> None:
+    """Keys are unique within each list (refusal keys across its three sections)."""
+    check.unique("request_fields.yaml", ("fields",), (f.key for f in fields.fields), "field")
+    check.unique("request_kinds.yaml", ("kinds",), (k.key for k in kinds.kinds), "kind")
+    check.unique(
+        "notifications.yaml", ("notifications",), (n.key for n in notes.notifications), "key"
+    )
+    check.unique("time_rules.yaml", ("rules",), (r.key for r in rules.rules), "rule")
+    check.unique("offences.yaml", ("offences",), (o.key for o in offences.offences), "offence")
+    for i, offence in enumerate(offences.offences):
+        options = (o.key for o in offence.options)
+        check.unique("offences.yaml", ("offences", i, "options"), options, "option")
+    seen: set[str] = set()
+    for part in ("grounds", "never_grounds", "duties"):
+        for i, entry in enumerate(getattr(refusal, part)):
+            if entry.key in seen:
+                raise check.fail("refusal.yaml", (part, i), f"duplicate key {entry.key!r}")
+            seen.add(entry.key)
+
+
+def _check_kinds(check: _Checker, kinds: _Kinds, field_keys: set[str], note_keys: set[str]) -> None:
+    """Each kind uses defined notifications and request fields, and unique item keys."""
+    file = "request_kinds.yaml"
+    for i, kind in enumerate(kinds.kinds):
+        loc: Location = ("kinds", i)
+        check.known(file, (*loc, "notifications"), kind.notifications, note_keys, "notification")
+        item_keys: set[str] = set()
+        for part in ("required", "optional"):
+            for j, item in enumerate(getattr(kind, part)):
+                if item.key in item_keys:
+                    raise check.fail(file, (*loc, part, j), f"duplicate item {item.key!r}")
+                item_keys.add(item.key)
+                fields_loc = (*loc, part, j, "fields")
+                check.known(file, fields_loc, item.fields, field_keys, "request field")
+
+
+def _check_uses(
+    check: _Checker,
+    kinds: _Kinds,
+    offences: _Offences,
+    refusal: _Refusal,
+    rules: _TimeRules,
+    notes: _Notifications,
+) -> None:
+    """References to request kinds, reservations and notifications resolve."""
+    kind_keys = {k.key for k in kinds.kinds}
+    note_keys = {n.key for n in notes.notifications}
+    reservations = {n.key for n in notes.notifications if n.category == "reservation"}
+    for i, offence in enumerate(offences.offences):
+        loc: Location = ("offences", i, "reservations")
+        check.known("offences.yaml", loc, offence.reservations, reservations, "reservation")
+    for part in ("grounds", "never_grounds", "duties"):
+        entries: tuple[RefusalGround | NeverGround | Duty, ...] = getattr(refusal, part)
+        for i, entry in enumerate(entries):
+            loc = (part, i, "applies_to")
+            check.known("refusal.yaml", loc, entry.applies_to, kind_keys, "request kind")
+    for i, ground in enumerate(refusal.grounds):
+        if ground.requires_notification is not None:
+            loc = ("grounds", i, "requires_notification")
+            check.known(
+                "refusal.yaml", loc, [ground.requires_notification], note_keys, "notification"
+            )
+    for i, rule in enumerate(rules.rules):
+        loc = ("rules", i, "applies_to")
+        check.known("time_rules.yaml", loc, rule.applies_to, kind_keys, "request kind")
+
+
 def _build(files: dict[str, SourceFile], expected_key: str | None) -> Instrument:
     info = _validate(InstrumentInfo, files["instrument.yaml"], expected_key or "")
     if expected_key is not None and info.key != expected_key:
@@ -247,81 +322,9 @@ def _build(files: dict[str, SourceFile], expected_key: str | None) -> Instrument
     ):
         check.cites(name, model)
 
-    field_keys = {f.key for f in fields.fields}
-    kind_keys = {k.key for k in kinds.kinds}
-    note_keys = {n.key for n in notes.notifications}
-    reservations = {n.key for n in notes.notifications if n.category == "reservation"}
-    check.unique("request_fields.yaml", ("fields",), (f.key for f in fields.fields), "field")
-    check.unique("request_kinds.yaml", ("kinds",), (k.key for k in kinds.kinds), "kind")
-    check.unique(
-        "notifications.yaml", ("notifications",), (n.key for n in notes.notifications), "key"
-    )
-    check.unique("time_rules.yaml", ("rules",), (r.key for r in rules.rules), "rule")
-    check.unique("offences.yaml", ("offences",), (o.key for o in offences.offences), "offence")
-    for i, kind in enumerate(kinds.kinds):
-        loc: Location = ("kinds", i)
-        check.known(
-            "request_kinds.yaml",
-            (*loc, "notifications"),
-            kind.notifications,
-            note_keys,
-            "notification",
-        )
-        item_keys: set[str] = set()
-        for part in ("required", "optional"):
-            for j, item in enumerate(getattr(kind, part)):
-                if item.key in item_keys:
-                    raise check.fail(
-                        "request_kinds.yaml", (*loc, part, j), f"duplicate item {item.key!r}"
-                    )
-                item_keys.add(item.key)
-                check.known(
-                    "request_kinds.yaml",
-                    (*loc, part, j, "fields"),
-                    item.fields,
-                    field_keys,
-                    "request field",
-                )
-    for i, offence in enumerate(offences.offences):
-        check.known(
-            "offences.yaml",
-            ("offences", i, "reservations"),
-            offence.reservations,
-            reservations,
-            "reservation",
-        )
-        check.unique(
-            "offences.yaml", ("offences", i, "options"), (o.key for o in offence.options), "option"
-        )
-    for part in ("grounds", "never_grounds", "duties"):
-        entries: tuple[RefusalGround | NeverGround | Duty, ...] = getattr(refusal, part)
-        for i, entry in enumerate(entries):
-            check.known(
-                "refusal.yaml", (part, i, "applies_to"), entry.applies_to, kind_keys, "request kind"
-            )
-    seen: set[str] = set()
-    for part in ("grounds", "never_grounds", "duties"):
-        for i, entry in enumerate(getattr(refusal, part)):
-            if entry.key in seen:
-                raise check.fail("refusal.yaml", (part, i), f"duplicate key {entry.key!r}")
-            seen.add(entry.key)
-    for i, ground in enumerate(refusal.grounds):
-        if ground.requires_notification is not None:
-            check.known(
-                "refusal.yaml",
-                ("grounds", i),
-                [ground.requires_notification],
-                note_keys,
-                "notification",
-            )
-    for i, rule in enumerate(rules.rules):
-        check.known(
-            "time_rules.yaml",
-            ("rules", i, "applies_to"),
-            rule.applies_to,
-            kind_keys,
-            "request kind",
-        )
+    _check_keys(check, fields, kinds, offences, refusal, rules, notes)
+    _check_kinds(check, kinds, {f.key for f in fields.fields}, {n.key for n in notes.notifications})
+    _check_uses(check, kinds, offences, refusal, rules, notes)
 
     return Instrument(
         info=info,
