@@ -45,9 +45,11 @@ def _root(
 from comity.cli.db import app as db_app  # noqa: E402
 from comity.cli.registry import app as registry_app  # noqa: E402
 from comity.cli.serve import demo, serve  # noqa: E402
+from comity.cli.treaty import app as treaty_app  # noqa: E402
 
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
+app.add_typer(treaty_app, name="treaty")
 app.command("serve")(serve)
 app.command("demo")(demo)
 
