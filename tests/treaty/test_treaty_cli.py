@@ -6,10 +6,10 @@ import json
 import shutil
 
 import pytest
-from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from comity.cli import app
+from conftest import FIXTURES
 
 runner = CliRunner()
 

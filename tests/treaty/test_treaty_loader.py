@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, edit, shipped_dir
 
 from comity.errors import TreatyDataError
 from comity.treaty import load_instrument_dir
+from conftest import FIXTURES, edit, shipped_dir
 
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
 
