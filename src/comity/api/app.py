@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from comity import __version__
 from comity.api.problems import install_problem_handlers
-from comity.api.routes import health, node
+from comity.api.routes import health, node, registry, treaty
 from comity.config import Settings, load_settings
 from comity.storage.engine import connect
 
@@ -49,5 +49,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     install_problem_handlers(app)
     app.include_router(health.router)
-    app.include_router(node.router, prefix="/api/v1")
+    for router in (node.router, treaty.router, registry.router):
+        app.include_router(router, prefix="/api/v1")
     return app

@@ -1,8 +1,9 @@
-"""``comity registry``: the status of the Convention and its chart.
+"""``comity registry``: import and export the node's registry, the Convention's status, its chart.
 
-Both commands compute from the data shipped with Comity, or from the registry files given with
-``--data`` (read all or nothing, like an import: a bad row stops the command with the file, the
-row and the reason, exit code 65).
+``status`` and ``chart`` compute from the registry files given with ``--data`` (read all or
+nothing, like an import: a bad row stops the command with the file, the row and the reason,
+exit code 65); without ``--data``, from the node's registry (COMITY_DATABASE_URL) once
+something was imported into it, and otherwise from the data shipped with Comity.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from typing import Annotated
 
 import typer
 
-from comity.errors import ValidationFailed
+from comity.errors import NotFound, ValidationFailed
 from comity.registry.chart import render_chart
 from comity.registry.dates import parse_iso_date
 from comity.registry.participants import display_name
-from comity.registry.shipped import shipped_registry
 from comity.registry.snapshot import Registry, parse_files
 from comity.registry.status import status
+from comity.services import registry as registry_service
+from comity.services.node import existing_node_engine, node_engine
 
 app = typer.Typer(
     help="Treaty registry: signatures, instruments, entry into force (Art 65).",
@@ -31,7 +33,14 @@ _DATA_HELP = "Registry files (CSV or JSON) to use instead of the shipped data; r
 
 
 def _load(data: list[Path] | None) -> Registry:
-    return parse_files(data) if data else shipped_registry()
+    if data:
+        return parse_files(data)
+    found = registry_service.current_registry(existing_node_engine())
+    if found.source == "shipped":
+        typer.echo(
+            "note: the node's registry is empty; using the data shipped with Comity", err=True
+        )
+    return found.registry
 
 
 def _as_of(text: str | None) -> date:
@@ -52,8 +61,8 @@ def status_command(
     data: Annotated[list[Path] | None, typer.Option("--data", help=_DATA_HELP)] = None,
 ) -> None:
     """Signatories, instruments counted towards 40, entry into force and Parties."""
-    registry = _load(data)
     day = _as_of(as_of)
+    registry = _load(data)
     report = status(registry.actions, day, data_as_of=registry.as_of)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -96,7 +105,52 @@ def chart_command(
     data: Annotated[list[Path] | None, typer.Option("--data", help=_DATA_HELP)] = None,
 ) -> None:
     """Draw signatures and counted instruments against the threshold of 40."""
-    registry = _load(data)
     day = _as_of(as_of)
+    registry = _load(data)
     render_chart(registry.actions, output, day)
     typer.echo(str(output))
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Treaty actions (.csv or .json), notifications, directory.")
+    ],
+) -> None:
+    """Import registry files into the node, all or nothing (docs/formats/registry-*.md).
+
+    The kinds of data the files bring (treaty actions, notifications, the directory, the
+    data's as-of and sources) replace the node's; the others are kept.
+    """
+    engine = node_engine()
+    result = registry_service.import_files(engine, files)
+    replaced = ", ".join(result.replaced) or "nothing"
+    typer.echo(
+        f"imported snapshot {result.seq} (sha256 {result.sha256[:16]}...): replaced {replaced}; "
+        f"{len(result.registry.actions)} treaty actions, "
+        f"{len(result.registry.notifications)} notifications, "
+        f"{len(result.registry.authorities)} authorities"
+    )
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file, not stdout.")
+    ] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Only the treaty actions, as CSV.")] = False,
+) -> None:
+    """Export the node's registry as one JSON document (format comity.registry/1)."""
+    found = registry_service.node_registry(node_engine())
+    if found is None:
+        raise NotFound("the node's registry is empty: nothing was imported yet")
+    text = (
+        found.registry.actions_csv()
+        if csv
+        else json.dumps(found.registry.to_json(), ensure_ascii=False, indent=2) + "\n"
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(str(output))

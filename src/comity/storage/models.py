@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["APPEND_ONLY_TABLES", "events", "metadata"]
+__all__ = ["APPEND_ONLY_TABLES", "events", "metadata", "registry_snapshots"]
 
 #: Constraint names that Alembic's batch mode can find again on SQLite.
 NAMING_CONVENTION = {
@@ -37,5 +37,18 @@ events = sa.Table(
     sa.Column("payload", sa.JSON(), nullable=False),
 )
 
+#: Every state the treaty registry has been in on this node: each import writes the whole
+#: resulting registry (format ``comity.registry/1``) as a new row; the newest row is current.
+#: Earlier rows stay, so what the node knew on any day can be shown again.
+registry_snapshots = sa.Table(
+    "registry_snapshots",
+    metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("document", sa.Text(), nullable=False),
+    sa.Column("sources", sa.JSON(), nullable=False),
+)
+
 #: Tables whose rows may be inserted but never changed or removed.
-APPEND_ONLY_TABLES: tuple[str, ...] = ("events",)
+APPEND_ONLY_TABLES: tuple[str, ...] = ("events", "registry_snapshots")
