@@ -17,9 +17,11 @@ and citations, through the structural :class:`RequiredItem` protocol.
   an emergency without the imminent risk          UNCC Art 2(o)                V-AR
   an emergency statement, urgency not emergency   UNCC Art 2(o)                V-AR
   a period that ends before it starts             the items naming ``period``  as in the data
+                                                  (or the format)
   a required period without its justification    the items naming ``period``  as in the data
   a deadline without reasons, or already past     UNCC Art 40(26)              UNVERIFIED, ¶?
-  confidentiality or no-notice without a reason   UNCC Art 40(20)              UNVERIFIED, ¶?
+  confidentiality or no-notice without a reason   UNCC Art 40(20); for a       UNVERIFIED, ¶?
+                                                  preservation Art 42(2)(g)
   a language the requested State did not notify   UNCC Art 40(14)              UNVERIFIED, ¶?
   ==============================================  ===========================  ==============
 
@@ -57,6 +59,7 @@ ART_2_O = "UNCC Art 2(o)"
 ART_40_14 = "UNCC Art 40(14)"
 ART_40_20 = "UNCC Art 40(20)"
 ART_40_26 = "UNCC Art 40(26)"
+ART_42_G = "UNCC Art 42(2)(g)"
 FORMAT_CITATION = "Comity request document format (docs/formats/request-document.md)"
 
 
@@ -183,7 +186,7 @@ class _Checker:
         period = self.document.period
         if period is None:
             return
-        cites = self.item_citations("period")
+        cites = self.item_citations("period") or (FORMAT_CITATION,)
         if period.start and period.end and period.end < period.start:
             self.add(
                 "period", f"period ends ({period.end}) before it starts ({period.start})", cites
@@ -208,7 +211,8 @@ class _Checker:
     def confidentiality(self) -> None:
         conf = self.document.confidentiality
         if conf is not None and (conf.confidential or conf.do_not_notify) and not conf.reason:
-            cites = self.item_citations("confidentiality") or (ART_40_20,)
+            fallback = ART_42_G if self.document.kind == "preservation" else ART_40_20
+            cites = self.item_citations("confidentiality") or (fallback,)
             self.add(
                 "confidentiality",
                 "confidentiality or 'do not notify the user' needs the reason for it",
