@@ -22,13 +22,19 @@ class Item:
 
 
 # Art 42 items (a) to (f), as the Convention data lists them for a preservation.
+_42 = "UNCC Art 42(2)"
 PRESERVATION_ITEMS = (
-    Item("requesting_authority", "The authority seeking the preservation", ("requesting_authority",), ("UNCC Art 42(2)(a)",)),
-    Item("offence_and_facts", "The offence and a brief summary of the facts", ("offence", "facts"), ("UNCC Art 42(2)(b)",)),
-    Item("data_and_relation", "The data to preserve and its relationship to the offence", ("data_categories", "identifiers", "data_relation"), ("UNCC Art 42(2)(c)",)),
-    Item("custodian_or_location", "The custodian or the location of the system", ("custodian",), ("UNCC Art 42(2)(d)",)),
-    Item("necessity", "The necessity of the preservation", ("necessity",), ("UNCC Art 42(2)(e)",)),
-    Item("follow_up_intent", "The intention to submit a request", ("follow_up_intent",), ("UNCC Art 42(2)(f)", "UNCC Art 42(1)")),
+    Item("requesting_authority", "The authority seeking the preservation",
+         ("requesting_authority",), (f"{_42}(a)",)),
+    Item("offence_and_facts", "The offence and a brief summary of the facts",
+         ("offence", "facts"), (f"{_42}(b)",)),
+    Item("data_and_relation", "The data to preserve and its relationship to the offence",
+         ("data_categories", "identifiers", "data_relation"), (f"{_42}(c)",)),
+    Item("custodian_or_location", "The custodian or the location of the system",
+         ("custodian",), (f"{_42}(d)",)),
+    Item("necessity", "The necessity of the preservation", ("necessity",), (f"{_42}(e)",)),
+    Item("follow_up_intent", "The intention to submit a request",
+         ("follow_up_intent",), (f"{_42}(f)", "UNCC Art 42(1)")),
 )  # fmt: skip
 
 REALTIME_ITEMS = (

@@ -201,7 +201,7 @@ class TestDraftsAndErrors:
             raise_if_problems([problem, problem])
         assert str(info.value) == "the request is not complete: 2 problems"
         assert info.value.problems == ["facts: missing: Facts (UNCC Art 42(2)(b))"] * 2
-        with pytest.raises(ValidationFailed, match="1 problem$"):
+        with pytest.raises(ValidationFailed, match=r"1 problem$"):
             raise_if_problems([problem])
 
     def test_advisories_flag_ipv4_without_port(self) -> None:
