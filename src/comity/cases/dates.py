@@ -26,6 +26,7 @@ __all__ = [
     "days_after",
     "earliest_preservation_end",
     "is_overdue",
+    "today_utc",
     "utc_date",
 ]
 
@@ -43,6 +44,11 @@ def utc_date(moment: dt.datetime) -> dt.date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationFailed(f"moment {moment.isoformat()} has no time zone; give a UTC offset")
     return moment.astimezone(dt.UTC).date()
+
+
+def today_utc() -> dt.date:
+    """Today's UTC date: the one place the cases core reads the clock (callers pass dates on)."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def days_after(start: dt.date, days: int) -> dt.date:
