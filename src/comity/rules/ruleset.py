@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from cryptography.hazmat.primitives import hashes
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from comity.cases.document import REQUEST_KINDS, parse_language
 from comity.errors import NotFound
@@ -182,11 +189,11 @@ def _citations(
         try:
             cite = Citation.model_validate(text, context={"instrument": instrument.key})
             provision = instrument.resolve(cite)
-        except (ValueError, NotFound) as error:
-            message = str(error).splitlines()[-1].strip() if isinstance(error, ValueError) else ""
-            raise fail(
-                source, f"unknown provision {text!r}: {message or error}".rstrip(": "), here
-            ) from None
+        except ValidationError as error:
+            message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+            raise fail(source, f"unknown provision {text!r}: {message}", here) from None
+        except NotFound as error:
+            raise fail(source, f"unknown provision {text!r}: {error}", here) from None
         if cite.item is not None and cite.item not in provision.items:
             raise fail(source, f"unknown provision {text!r}: no item ({cite.item})", here)
         found.append(FindingCitation(instrument.label(cite), provision.confidence.value))
