@@ -45,15 +45,19 @@ def _root(
 from comity.cli.db import app as db_app  # noqa: E402
 from comity.cli.registry import app as registry_app  # noqa: E402
 from comity.cli.request import app as request_app  # noqa: E402
+from comity.cli.rules import app as rules_app  # noqa: E402
+from comity.cli.rules import screen_command  # noqa: E402
 from comity.cli.serve import demo, serve  # noqa: E402
 from comity.cli.treaty import app as treaty_app  # noqa: E402
 
 app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
 app.add_typer(request_app, name="request")
+app.add_typer(rules_app, name="rules")
 app.add_typer(treaty_app, name="treaty")
 app.command("serve")(serve)
 app.command("demo")(demo)
+app.command("screen")(screen_command)
 
 
 def main() -> None:
