@@ -42,7 +42,7 @@ class TestDatabaseCommands:
         assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
         result = runner.invoke(app, ["db", "current"])
         assert result.exit_code == 0
-        assert result.stdout.startswith("database: 0001; this Comity: 0001")
+        assert result.stdout.startswith("database: 0002; this Comity: 0002")
         result = runner.invoke(app, ["db", "downgrade", "base"])
         assert result.stdout == "database at revision base (empty)\n"
 

@@ -43,9 +43,11 @@ def _root(
 
 # Sub-commands, one module each; registered here and nowhere else.
 from comity.cli.db import app as db_app  # noqa: E402
+from comity.cli.ledger import app as ledger_app  # noqa: E402
 from comity.cli.serve import demo, serve  # noqa: E402
 
 app.add_typer(db_app, name="db")
+app.add_typer(ledger_app, name="ledger")
 app.command("serve")(serve)
 app.command("demo")(demo)
 
