@@ -94,12 +94,12 @@ def record_one(connection, i: int) -> RecordedEvent:
 def make_node(engine: Engine, tmp_path: Path, **overrides: object) -> Node:
     key_file = tmp_path / "log.key"
     signer = write_new_key(key_file, NODE_NAME) if not key_file.exists() else None
-    settings = load_settings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        node_name=NODE_NAME,
-        log_key_file=key_file,
-        **overrides,
-    )
+    options: dict[str, object] = {
+        "database_url": engine.url.render_as_string(hide_password=False),
+        "node_name": NODE_NAME,
+        "log_key_file": key_file,
+    }
+    settings = load_settings(**{**options, **overrides})
     app = create_app(settings, sequencer=False)
     return Node(engine, settings, signer or app.state.log_signer, app, TestClient(app), tmp_path)
 
