@@ -30,6 +30,16 @@ class RemoteNode:
         self.base = base.removesuffix("/log")
         self.client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
 
+    def __enter__(self) -> RemoteNode:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.client.close()
+
     def get(self, path: str) -> httpx.Response:
         """GET ``<base>/<path>``; raise on failure or a non-200 status."""
         url = f"{self.base}/{path}"

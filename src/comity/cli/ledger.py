@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -55,12 +57,16 @@ def new_key(
     typer.echo(write_new_key(output, name).verifier.vkey)
 
 
-def _open_node() -> tuple[Engine, Ed25519Signer]:
+@contextmanager
+def _open_node() -> Iterator[tuple[Engine, Ed25519Signer]]:
     settings = load_settings()
     engine = connect(settings.database_url)
-    ping(engine)
-    migrate.check_at_head(engine)
-    return engine, load_log_signer(settings)
+    try:
+        ping(engine)
+        migrate.check_at_head(engine)
+        yield engine, load_log_signer(settings)
+    finally:
+        engine.dispose()
 
 
 @app.command("sequence")
@@ -68,13 +74,13 @@ def sequence(
     max_batch: int = typer.Option(DEFAULT_MAX_BATCH, min=1, help="Events per transaction."),
 ) -> None:
     """Sequence every pending event into the log now (the server does this every second)."""
-    engine, signer = _open_node()
     total = 0
-    while True:
-        done = sequence_pending(engine, signer, max_batch=max_batch)
-        total += done.appended
-        if done.appended < max_batch:
-            break
+    with _open_node() as (engine, signer):
+        while True:
+            done = sequence_pending(engine, signer, max_batch=max_batch)
+            total += done.appended
+            if done.appended < max_batch:
+                break
     cp = checkpoint_of(done.checkpoint)
     typer.echo(f"sequenced {total} events; tree size {cp.size}, root {_b64(cp.root)}")
 
@@ -87,8 +93,8 @@ def export_event(
     ],
 ) -> None:
     """Write the event file (event, salt, leaf index) that lets a court or auditor check it."""
-    engine, signer = _open_node()
-    event_file = transparency.export_event(engine, signer, seq)
+    with _open_node() as (engine, signer):
+        event_file = transparency.export_event(engine, signer, seq)
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(event_file.encode())
@@ -115,7 +121,8 @@ def verify(
 
     On a fork or rollback both checkpoints are printed as proof and the exit code is 1.
     """
-    result = audit_log(RemoteNode(url).fetch_log(), key, state_file=state, full=full)
+    with RemoteNode(url) as node:
+        result = audit_log(node.fetch_log(), key, state_file=state, full=full)
     cp = result.checkpoint.checkpoint
     if json_output:
         typer.echo(
@@ -150,11 +157,12 @@ def prove(
     if url is not None:
         if key is None:
             raise typer.BadParameter("--key is required with --url", param_hint="--key")
-        proof, entry = prove_from_tiles(RemoteNode(url).fetch_log(), key, exported)
+        with RemoteNode(url) as node:
+            proof, entry = prove_from_tiles(node.fetch_log(), key, exported)
     else:
-        engine, signer = _open_node()
-        fetch = transparency.local_fetch(engine, signer)
-        proof, entry = prove_from_tiles(fetch, key or signer.verifier.vkey, exported)
+        with _open_node() as (engine, signer):
+            fetch = transparency.local_fetch(engine, signer)
+            proof, entry = prove_from_tiles(fetch, key or signer.verifier.vkey, exported)
     cp = proof.checkpoint.checkpoint
     data = {
         "origin": cp.origin,
@@ -186,13 +194,13 @@ def stats(
 ) -> None:
     """Recompute the node's published statistics from the log's public headers; exit 1 if
     they differ."""
-    node = RemoteNode(url)
-    published = node.get(STATS_PATH)
-    size_text = published.headers.get("Comity-Tree-Size", "")
-    if not size_text.isdigit():
-        raise LogConsistencyError("the node's statistics do not name their tree size")
     entries: list[bytes] = []
-    result = audit_log(node.fetch_log(), key, state_file=state, entries=entries)
+    with RemoteNode(url) as node:
+        published = node.get(STATS_PATH)
+        size_text = published.headers.get("Comity-Tree-Size", "")
+        if not size_text.isdigit():
+            raise LogConsistencyError("the node's statistics do not name their tree size")
+        result = audit_log(node.fetch_log(), key, state_file=state, entries=entries)
     check = check_statistics(entries, published.content, int(size_text))
     if json_output:
         typer.echo(check.recomputed.decode())
