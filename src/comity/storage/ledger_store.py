@@ -38,27 +38,38 @@ SEQUENCER_LOCK = 0x636F6D697479  # "comity"
 
 @dataclass(frozen=True, slots=True)
 class JournalRecord:
-    """An event as the journal holds it: the private event, its salt and its entries."""
+    """An event as the journal holds it: the private event, its salt, the entry stored with
+    it, its leaf index (None while pending) and ``entry``, the public entry rendered from the
+    event row (see :func:`render_entry`)."""
 
     seq: int
     event: dict[str, Any]
     salt: bytes
     stored_entry: bytes
     leaf_index: int | None
+    entry: bytes
 
-    @property
-    def entry(self) -> bytes:
-        """The public entry rendered from the event row (see :func:`render_entry`)."""
-        return render_entry(self.event, self.salt, self.stored_entry)
+
+_PREFIX = b'{"commitment":"'
 
 
 def render_entry(event: Mapping[str, Any], salt: bytes, stored_entry: bytes) -> bytes:
     """The public entry of an event: the stored header with a commitment recomputed from the
     event and salt. Stored bytes that are not an entry at all are returned unchanged (a
-    verifier then finds they do not hash to their leaf)."""
+    verifier then finds they do not hash to their leaf).
+
+    RFC 8785 puts ``commitment`` first, so when the stored entry already starts with the
+    recomputed commitment it is the rendering and is returned as is.
+    """
+    try:
+        recomputed = commitment(event, salt)
+    except ValidationFailed:
+        return stored_entry
+    if stored_entry.startswith(_PREFIX + recomputed.hex().encode() + b'","header":'):
+        return stored_entry
     try:
         header = LedgerEntry.decode(stored_entry).header
-        return LedgerEntry(header, commitment(event, salt)).encode()
+        return LedgerEntry(header, recomputed).encode()
     except ValidationFailed:
         return stored_entry
 
@@ -85,7 +96,10 @@ def _record(row: Any, leaf_index: int | None) -> JournalRecord:
         subject=row.subject,
         payload=row.payload if isinstance(row.payload, Mapping) else {},
     )
-    return JournalRecord(row.seq, event, bytes(row.salt), bytes(row.entry), leaf_index)
+    salt, stored = bytes(row.salt), bytes(row.entry)
+    return JournalRecord(
+        row.seq, event, salt, stored, leaf_index, render_entry(event, salt, stored)
+    )
 
 
 class SqlLogStore:
