@@ -11,6 +11,8 @@ x/mod is missing, except in CI (``CI=true``), where that is a failure.
 from __future__ import annotations
 
 import base64
+import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -37,32 +39,38 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def tlog_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Go client, built once per session with Debian's Go and x/mod in GOPATH mode."""
+    """The Go client, built with Debian's Go and x/mod in GOPATH mode, once for all workers
+    (the first one builds under a lock, the others reuse its binary)."""
     go = shutil.which("go")
     if go is None:
         _unavailable("the Go toolchain is not installed (Debian: golang-go)")
     if not (GOPATH / "src/golang.org/x/mod/sumdb/tlog").is_dir():
         _unavailable(f"golang.org/x/mod is not under {GOPATH} (Debian: golang-golang-x-mod-dev)")
-    out = tmp_path_factory.mktemp("tlogclient")
+    digest = hashlib.sha256((CLIENT_SOURCE / "main.go").read_bytes()).hexdigest()[:16]
+    out = tmp_path_factory.getbasetemp().parent / f"tlogclient-{digest}"
+    out.mkdir(exist_ok=True)
     binary = out / "tlogclient"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(out),
-        "GO111MODULE": "off",
-        "GOPATH": str(GOPATH),
-        "GOCACHE": str(out / "cache"),
-        "GOFLAGS": "",
-        "CGO_ENABLED": "0",
-    }
+    with (out / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not binary.exists():
+            _build(go, out, binary)
+    return binary
+
+
+def _build(go: str, out: Path, binary: Path) -> None:
+    env = {**os.environ, "GO111MODULE": "off", "GOPATH": str(GOPATH), "GOFLAGS": ""}
+    env["CGO_ENABLED"] = "0"
+    if "HOME" not in env and "GOCACHE" not in env:
+        env["GOCACHE"] = str(out / "cache")
     subprocess.run(
-        [str(go), "build", "-o", str(binary), "."],
+        [go, "build", "-o", str(out / "tlogclient.tmp"), "."],
         cwd=CLIENT_SOURCE,
         env=env,
         check=True,
         capture_output=True,
         timeout=300,
     )
-    return binary
+    (out / "tlogclient.tmp").replace(binary)
 
 
 def run_client(binary: Path, url: str, vkey: str) -> subprocess.CompletedProcess[str]:
