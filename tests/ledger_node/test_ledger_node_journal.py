@@ -6,8 +6,10 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from ledger_node_helpers import AT, record_events, record_one
+from fastapi.testclient import TestClient
+from ledger_node_helpers import AT, make_node, record_events, record_one
 
+from comity.api.app import create_app
 from comity.errors import StorageError, ValidationFailed
 from comity.ledger.checkpoint import open_checkpoint
 from comity.ledger.entry import LedgerEntry, commitment
@@ -191,3 +193,34 @@ class TestAppendOnly:
             write_transaction(node.engine) as connection,
         ):
             connection.execute(log_checkpoints.delete())
+
+
+class TestServerSequencer:
+    def test_pending_hint_counts_waiting_events_up_to_its_limit(self, node):
+        node.record(5)
+        with read_transaction(node.engine) as connection:
+            assert SqlLogStore(connection).pending_hint(limit=3) == 3
+        sequence_pending(node.engine, node.signer)
+        node.record(2, start=5)
+        with read_transaction(node.engine) as connection:
+            assert SqlLogStore(connection).pending_hint() == 2
+
+    def test_the_server_sequences_in_the_background_while_it_runs(self, engine, tmp_path):
+        made = make_node(engine, tmp_path)
+        app = create_app(made.settings)  # with its background sequencer
+        try:
+            with TestClient(app) as client:
+                assert app.state.sequencer is not None
+                made.record(300)  # above the 256-event trigger
+                for _ in range(1000):
+                    size = open_checkpoint(
+                        client.get("/log/checkpoint").content, made.signer.verifier
+                    ).checkpoint.size
+                    if size == 300:
+                        break
+                    threading.Event().wait(0.02)
+                assert size == 300
+            assert not app.state.sequencer._thread.is_alive()  # stopped at shutdown
+        finally:
+            made.client.close()
+            made.app.state.engine.dispose()
