@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from comity.cli import app
 from comity.ledger.note import Ed25519Signer, Ed25519Verifier
 from comity.services.sequencer import sequence_pending
+from comity.storage.models import log_checkpoints
 
 runner = CliRunner()
 
@@ -136,8 +137,6 @@ class TestAuditorCommands:
             assert stats.stdout.startswith("ok: statistics match")
 
     def test_a_rollback_is_reported_with_both_checkpoints(self, node, tmp_path, tamper):
-        from comity.storage.models import log_checkpoints
-
         record_events(node.engine, 4)
         sequence_pending(node.engine, node.signer)
         record_events(node.engine, 4, start=4)
