@@ -17,6 +17,8 @@ variable                       meaning
                                ``comity.localhost``)
 ``COMITY_LOG_KEY_FILE``        file holding the node's log signing key (optional)
 ``COMITY_SECRET_KEY_FILE``     file holding the node's secret for keyed hashes (optional)
+``COMITY_WITNESS_KEYS``        comma-separated verifier keys of the witnesses whose
+                               cosignatures the node accepts on its checkpoints (optional)
 =============================  ==========================================================
 """
 
@@ -29,7 +31,8 @@ import platformdirs
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from comity.errors import ConfigurationError
+from comity.errors import ConfigurationError, Error
+from comity.ledger.cosignature import CosignatureVerifier
 
 __all__ = ["LogFormat", "LogLevel", "Settings", "default_database_url", "load_settings"]
 
@@ -58,6 +61,10 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'comity.db'}"
 
 
+def _split_keys(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 class Settings(BaseSettings):
     """The validated configuration of one Comity process."""
 
@@ -73,6 +80,7 @@ class Settings(BaseSettings):
     node_name: str = Field(default="comity.localhost", min_length=1, pattern=r"^[^\s+]+$")
     log_key_file: Path | None = None
     secret_key_file: Path | None = None
+    witness_keys: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -82,6 +90,20 @@ class Settings(BaseSettings):
                 "must start with sqlite:/// or postgresql+psycopg:// (the drivers Comity supports)"
             )
         return value
+
+    @field_validator("witness_keys")
+    @classmethod
+    def _witness_keys(cls, value: str) -> str:
+        for vkey in _split_keys(value):
+            try:
+                CosignatureVerifier.from_vkey(vkey)
+            except Error as exc:
+                raise ValueError(f"{vkey!r}: {exc}") from None
+        return value
+
+    def witnesses(self) -> tuple[CosignatureVerifier, ...]:
+        """The witnesses of ``COMITY_WITNESS_KEYS`` (tlog-cosignature Ed25519 keys)."""
+        return tuple(CosignatureVerifier.from_vkey(v) for v in _split_keys(self.witness_keys))
 
     @field_validator("log_key_file", "secret_key_file")
     @classmethod

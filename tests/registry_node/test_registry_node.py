@@ -44,7 +44,7 @@ class TestImport:
         assert _rows(engine, events) == 1
         with read_transaction(engine) as connection:
             tag = connection.execute(sa.select(events.c.tag)).scalar_one()
-        assert tag == "registry:snapshot:imported"
+        assert tag == "registry.imported"
 
     def test_a_later_import_replaces_only_the_sections_it_brings(self, engine: Engine) -> None:
         first = service.import_files(engine, [HISTORY])

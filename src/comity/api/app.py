@@ -13,8 +13,10 @@ from fastapi import FastAPI
 
 from comity import __version__
 from comity.api.problems import install_problem_handlers
-from comity.api.routes import health, node, registry, treaty
+from comity.api.routes import health, log, node, registry, transparency, treaty
 from comity.config import Settings, load_settings
+from comity.services.log_key import load_log_signer
+from comity.services.sequencer import BackgroundSequencer
 from comity.storage.engine import connect
 
 __all__ = ["create_app"]
@@ -26,15 +28,29 @@ problem details (`application/problem+json`).
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application for ``settings`` (read from the environment when omitted)."""
+def create_app(settings: Settings | None = None, *, sequencer: bool = True) -> FastAPI:
+    """Build the application for ``settings`` (read from the environment when omitted).
+
+    While the application runs (its lifespan), a background thread sequences recorded events
+    into the log (:class:`~comity.services.sequencer.BackgroundSequencer`) unless
+    ``sequencer`` is false; it stops cleanly at shutdown.
+    """
     settings = settings or load_settings()
     engine = connect(settings.database_url)
+    signer = load_log_signer(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        background = BackgroundSequencer(engine, signer) if sequencer else None
+        if background is not None:
+            background.start()
+        app.state.sequencer = background
+        try:
+            yield
+        finally:
+            if background is not None:
+                background.stop()
+            engine.dispose()
 
     app = FastAPI(
         title="Comity",
@@ -47,8 +63,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.log_signer = signer
+    app.state.sequencer = None
     install_problem_handlers(app)
     app.include_router(health.router)
-    for router in (node.router, treaty.router, registry.router):
+    for router in (node.router, treaty.router, registry.router, transparency.router):
         app.include_router(router, prefix="/api/v1")
+    app.include_router(log.router, prefix="/log")
     return app

@@ -43,6 +43,7 @@ def _root(
 
 # Sub-commands, one module each; registered here and nowhere else.
 from comity.cli.db import app as db_app  # noqa: E402
+from comity.cli.ledger import app as ledger_app  # noqa: E402
 from comity.cli.registry import app as registry_app  # noqa: E402
 from comity.cli.request import app as request_app  # noqa: E402
 from comity.cli.rules import app as rules_app  # noqa: E402
@@ -51,6 +52,7 @@ from comity.cli.serve import demo, serve  # noqa: E402
 from comity.cli.treaty import app as treaty_app  # noqa: E402
 
 app.add_typer(db_app, name="db")
+app.add_typer(ledger_app, name="ledger")
 app.add_typer(registry_app, name="registry")
 app.add_typer(request_app, name="request")
 app.add_typer(rules_app, name="rules")

@@ -113,7 +113,7 @@ def import_registry(
         ).scalar_one()
         record_event(
             connection,
-            tag="registry:snapshot:imported",
+            tag="registry.imported",
             authority=None,
             subject=f"registry/{seq}",
             payload={
@@ -127,7 +127,7 @@ def import_registry(
                     "authorities": len(merged.authorities),
                 },
             },
-            header_values={"event": "registry_changed"},
+            header_values={},
             at=at,
         )
     return ImportResult(int(seq), digest, merged, replaced)

@@ -12,10 +12,15 @@ from sqlalchemy.engine import Connection
 __all__ = ["drop_append_only", "make_append_only"]
 
 
-def make_append_only(connection: Connection, table: str) -> None:
-    """Refuse every UPDATE and DELETE on ``table`` from now on."""
+def make_append_only(connection: Connection, table: str, *, allow_update: bool = False) -> None:
+    """Refuse every UPDATE and DELETE on ``table`` from now on.
+
+    ``allow_update`` keeps UPDATE possible and refuses only DELETE (and TRUNCATE): for a table
+    whose rows may gain information but never disappear (checkpoints gaining cosignatures).
+    """
+    actions = ("DELETE",) if allow_update else ("UPDATE", "DELETE")
     if connection.dialect.name == "sqlite":
-        for action in ("UPDATE", "DELETE"):
+        for action in actions:
             connection.exec_driver_sql(
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
@@ -29,7 +34,7 @@ def make_append_only(connection: Connection, table: str) -> None:
         )
     )
     connection.exec_driver_sql(
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"CREATE TRIGGER {table}_append_only BEFORE {' OR '.join(actions)} ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION comity_append_only()"
     )
     connection.exec_driver_sql(

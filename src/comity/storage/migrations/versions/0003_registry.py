@@ -1,7 +1,7 @@
 """The treaty registry's snapshots, append-only.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-29
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from comity.storage.append_only import drop_append_only, make_append_only
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

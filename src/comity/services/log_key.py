@@ -1,0 +1,71 @@
+"""The node's log key: the Ed25519 note key that signs its checkpoints.
+
+``COMITY_LOG_KEY_FILE`` names a file holding a Go-format note signer key
+(``PRIVATE+KEY+<name>+<key id>+<base64 key>``, see :mod:`comity.ledger.note`). When it is
+not set, the node uses ``<user data dir>/comity/log.key`` and creates it (mode 0600) at first
+use, named after ``COMITY_NODE_NAME``. The key name is the origin line of every checkpoint,
+so it must equal the node's name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from comity.config import Settings
+from comity.errors import ConfigurationError, ValidationFailed
+from comity.ledger.note import Ed25519Signer
+
+__all__ = ["default_key_path", "load_log_signer", "read_signer", "write_new_key"]
+
+
+def default_key_path() -> Path:
+    """``<user data dir>/comity/log.key``, beside the default database."""
+    return Path(platformdirs.user_data_dir("comity", appauthor=False)) / "log.key"
+
+
+def write_new_key(path: Path, name: str) -> Ed25519Signer:
+    """Create a new key named ``name`` in a new file (mode 0600); never overwrites a file."""
+    signer = Ed25519Signer.generate(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ConfigurationError(f"{path} already exists; refusing to overwrite a key") from None
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(signer.skey + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return signer
+
+
+def read_signer(path: Path) -> Ed25519Signer:
+    """The signer key in ``path``; :class:`ConfigurationError` naming the file if unusable."""
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"cannot read the log key {path}: {exc}") from None
+    try:
+        return Ed25519Signer.from_skey(text)
+    except ValidationFailed as exc:
+        raise ConfigurationError(f"{path}: {exc}") from None
+
+
+def load_log_signer(settings: Settings) -> Ed25519Signer:
+    """The node's log key (created at the default path if no key file is configured)."""
+    if settings.log_key_file is not None:
+        signer = read_signer(settings.log_key_file)
+    else:
+        path = default_key_path()
+        try:
+            signer = write_new_key(path, settings.node_name)
+        except ConfigurationError:
+            signer = read_signer(path)
+    if signer.name != settings.node_name:
+        raise ConfigurationError(
+            f"the log key is named {signer.name!r} but COMITY_NODE_NAME is "
+            f"{settings.node_name!r}; the checkpoint origin must be the node's name"
+        )
+    return signer
