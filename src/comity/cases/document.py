@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 import pycountry
 from babel import Locale, UnknownLocaleError
@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from comity.cases.identifiers import Identifier
+from comity.treaty.kinds import REQUEST_KINDS, RequestKind
 
 __all__ = [
     "FIELD_KEYS",
@@ -62,20 +63,8 @@ __all__ = [
     "request_json_schema",
 ]
 
-RequestKind = Literal[
-    "preservation",
-    "traffic_data_disclosure",
-    "stored_data",
-    "realtime_traffic_data",
-    "interception",
-    "mutual_legal_assistance",
-    "assistance_24_7",
-    "extradition",
-    "spontaneous_information",
-]
 """The nine kinds: Arts 42, 43, 44, 45, 46, 40(3), 41(3), 37 and 40(4) respectively."""
 
-REQUEST_KINDS: tuple[str, ...] = get_args(RequestKind)
 
 DataCategory = Literal["subscriber", "traffic", "content"]
 """Subscriber information Art 2(f), traffic data Art 2(c), content data Art 2(d) [V-AR]."""

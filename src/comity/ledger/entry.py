@@ -35,6 +35,7 @@ from comity.errors import LogConsistencyError, NotFound, ValidationFailed
 from comity.ledger.checkpoint import SignedCheckpoint
 from comity.ledger.merkle import leaf_hash, verify_inclusion
 from comity.ledger.tiles import MAX_ENTRY_SIZE
+from comity.treaty.kinds import REQUEST_KINDS as _KINDS
 
 __all__ = [
     "COMMITMENT_LABEL",
@@ -59,19 +60,7 @@ ENTRY_VERSION = 1
 SALT_SIZE = 32
 COMMITMENT_LABEL = b"comity/ledger/commitment/v1\x00"
 
-REQUEST_KINDS = frozenset(
-    {
-        "preservation",
-        "traffic_data_disclosure",
-        "stored_data",
-        "realtime_traffic_data",
-        "interception",
-        "mutual_legal_assistance",
-        "assistance_24_7",
-        "extradition",
-        "spontaneous_information",
-    }
-)
+REQUEST_KINDS = frozenset(_KINDS)
 """Request kinds of the Convention (Arts 37, 40(3), 40(4), 41(3), 42-46)."""
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9_.:-]{0,63}")

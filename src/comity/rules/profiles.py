@@ -38,6 +38,7 @@ from comity.cases.document import Offence as DocumentOffence
 from comity.cases.identifiers import Identifier
 from comity.rules._load import fail, read_source, read_text, validate
 from comity.rules.model import RulesDataError
+from comity.treaty.kinds import RequestKind
 
 __all__ = [
     "OFFENCE_FLAGS",
@@ -71,17 +72,6 @@ PRIVILEGE_CATEGORIES: tuple[str, ...] = Privilege.__args__  # type: ignore[attr-
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
-KindKey = Literal[
-    "preservation",
-    "traffic_data_disclosure",
-    "stored_data",
-    "realtime_traffic_data",
-    "interception",
-    "mutual_legal_assistance",
-    "assistance_24_7",
-    "extradition",
-    "spontaneous_information",
-]
 StateCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 _SPACE = re.compile(r"\s+")
@@ -127,7 +117,7 @@ class ProfileOffence(_Model):
 class JudicialAuthorisation(_Model):
     """The measures for which the State's law requires a judge's authorisation (Art 24(2))."""
 
-    kinds: tuple[KindKey, ...] = ()
+    kinds: tuple[RequestKind, ...] = ()
     data_categories: tuple[DataCategory, ...] = ()
 
 
@@ -169,7 +159,7 @@ class LawProfile(_Model):
     title: Text
     as_of: dt.date
     illustrative: StrictBool = False
-    requires_dual_criminality: tuple[KindKey, ...] = ()
+    requires_dual_criminality: tuple[RequestKind, ...] = ()
     offences: tuple[ProfileOffence, ...] = ()
     judicial_authorisation: JudicialAuthorisation = JudicialAuthorisation()
     privileges: tuple[Privileged, ...] = ()
