@@ -85,3 +85,24 @@ class TestBadInput:
         assert done.returncode == 69
         assert "run 'comity db upgrade'" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+class TestStartUp:
+    def test_a_quick_command_loads_no_web_server_or_database_toolkit(self) -> None:
+        """Sub-commands load on first use: ``comity --version`` stays instant."""
+        program = (
+            "import sys; from comity.cli import main; sys.argv = ['comity', '--version']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'httpx') "
+            "if m in sys.modules))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.splitlines()[-1] == "[]"
+
+    def test_every_registered_command_loads(self) -> None:
+        from comity.cli import COMMANDS
+
+        for command in COMMANDS:
+            assert command.load().name == command.name

@@ -10,11 +10,29 @@ from __future__ import annotations
 import typer
 
 from comity import __version__
-from comity.cli._errors import ComityGroup
+from comity.cli._errors import ComityGroup, LazyCommand
+
+#: Every sub-command: its name, the module that defines it, and the Typer app or function there.
+COMMANDS: tuple[LazyCommand, ...] = (
+    LazyCommand("db", "comity.cli.db", "app"),
+    LazyCommand("demo", "comity.cli.serve", "demo"),
+    LazyCommand("ledger", "comity.cli.ledger", "app"),
+    LazyCommand("registry", "comity.cli.registry", "app"),
+    LazyCommand("request", "comity.cli.request", "app"),
+    LazyCommand("rules", "comity.cli.rules", "app"),
+    LazyCommand("screen", "comity.cli.rules", "screen_command"),
+    LazyCommand("serve", "comity.cli.serve", "serve"),
+    LazyCommand("treaty", "comity.cli.treaty", "app"),
+)
+
+
+class _Comity(ComityGroup):
+    lazy_commands = COMMANDS
+
 
 app = typer.Typer(
     name="comity",
-    cls=ComityGroup,
+    cls=_Comity,
     help="Comity: cooperation under the UN Convention against Cybercrime.",
     no_args_is_help=True,
     add_completion=False,
@@ -41,25 +59,8 @@ def _root(
     """Comity: cooperation under the UN Convention against Cybercrime."""
 
 
-# Sub-commands, one module each; registered here and nowhere else.
-from comity.cli.db import app as db_app  # noqa: E402
-from comity.cli.ledger import app as ledger_app  # noqa: E402
-from comity.cli.registry import app as registry_app  # noqa: E402
-from comity.cli.request import app as request_app  # noqa: E402
-from comity.cli.rules import app as rules_app  # noqa: E402
-from comity.cli.rules import screen_command  # noqa: E402
-from comity.cli.serve import demo, serve  # noqa: E402
-from comity.cli.treaty import app as treaty_app  # noqa: E402
-
-app.add_typer(db_app, name="db")
-app.add_typer(ledger_app, name="ledger")
-app.add_typer(registry_app, name="registry")
-app.add_typer(request_app, name="request")
-app.add_typer(rules_app, name="rules")
-app.add_typer(treaty_app, name="treaty")
-app.command("serve")(serve)
-app.command("demo")(demo)
-app.command("screen")(screen_command)
+# The sub-commands are imported only when used (see ComityGroup), so that a quick command such
+# as ``comity treaty show 42`` does not load the web server and the database toolkit first.
 
 
 def main() -> None:

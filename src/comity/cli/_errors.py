@@ -6,9 +6,12 @@ stack trace for bad input. Exit codes follow sysexits(3) where one fits.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import typer
+from typer import _click as click  # Typer's own copy of Click, whose types its groups use
 from typer.core import TyperGroup
 
 from comity import errors
@@ -35,10 +38,42 @@ def exit_code_for(error: errors.Error) -> int:
     return 1
 
 
-class ComityGroup(TyperGroup):
-    """A command group that turns a Comity error into a message on stderr and an exit code."""
+@dataclass(frozen=True)
+class LazyCommand:
+    """A sub-command defined as ``attribute`` (a Typer app or a command function) in ``module``,
+    imported the first time it is asked for."""
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    name: str
+    module: str
+    attribute: str
+
+    def load(self) -> click.Command:
+        target = getattr(importlib.import_module(self.module), self.attribute)
+        if not isinstance(target, typer.Typer):
+            single = typer.Typer()
+            single.command(self.name)(target)
+            target = single
+        command = typer.main.get_command(target)
+        command.name = self.name
+        return command
+
+
+class ComityGroup(TyperGroup):
+    """The root command group: sub-commands loaded on first use, and every Comity error turned
+    into a message on stderr and an exit code."""
+
+    lazy_commands: ClassVar[tuple[LazyCommand, ...]] = ()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(c.name for c in self.lazy_commands)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for lazy in self.lazy_commands:
+            if lazy.name == cmd_name:
+                return lazy.load()
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except errors.Error as error:
