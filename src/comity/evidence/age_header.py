@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import os
 import re
 from dataclasses import dataclass
@@ -219,7 +220,7 @@ def _bad(reason: str) -> PackageIntegrityError:
     return PackageIntegrityError(f"malformed age header: {reason}")
 
 
-def read_header(src: BinaryIO) -> Header:
+def read_header(src: io.BufferedIOBase) -> Header:
     """Read and parse an age v1 header from ``src``, leaving it at the start of the payload."""
     consumed = 0
 

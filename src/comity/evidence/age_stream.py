@@ -13,6 +13,7 @@ nothing per chunk. Every failure names the chunk (counting from 0) and why.
 
 from __future__ import annotations
 
+import io
 import os
 from typing import BinaryIO
 
@@ -169,7 +170,7 @@ class StreamDecryptor:
         return written
 
 
-def encrypt(src: BinaryIO, dst: BinaryIO, recipients: list[AgeRecipient]) -> None:
+def encrypt(src: io.BufferedIOBase, dst: BinaryIO, recipients: list[AgeRecipient]) -> None:
     """Encrypt all of ``src`` to ``dst`` as an age file, one chunk at a time (one thread)."""
     file_key = os.urandom(FILE_KEY_SIZE)
     nonce = os.urandom(NONCE_SIZE)
@@ -191,7 +192,7 @@ def encrypt(src: BinaryIO, dst: BinaryIO, recipients: list[AgeRecipient]) -> Non
         n = 1 + src.readinto(view[1:])
 
 
-def decrypt(src: BinaryIO, dst: BinaryIO, identities: list[AgeIdentity]) -> None:
+def decrypt(src: io.BufferedIOBase, dst: BinaryIO, identities: list[AgeIdentity]) -> None:
     """Decrypt an age file from ``src`` to ``dst`` (one thread, chunk by chunk).
 
     Plaintext is written as chunks authenticate; on failure the caller must discard ``dst``.
