@@ -62,7 +62,7 @@ def _convert_bits(data: Iterable[int], from_bits: int, to_bits: int, *, pad: boo
 
 
 def encode(hrp: str, data: bytes) -> str:
-    """Encode ``data`` under the human-readable part ``hrp``; upper-case ``hrp`` gives upper case."""
+    """Encode ``data`` under the human-readable part ``hrp`` (upper-case ``hrp``: upper case)."""
     upper = hrp.isupper()
     lower_hrp = hrp.lower()
     values = _convert_bits(data, 8, 5, pad=True)

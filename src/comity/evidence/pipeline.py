@@ -17,8 +17,11 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 __all__ = ["Filled", "Pipeline"]
+
+_T = TypeVar("_T")
 
 _POLL_SECONDS = 0.05
 
@@ -36,17 +39,17 @@ class Filled:
     final: bool
 
 
-class _Gate:
+class _Gate(Generic[_T]):
     """A bounded queue whose waits give up as soon as the pipeline is aborted."""
 
     def __init__(self, abort: threading.Event) -> None:
-        self._queue: queue.Queue[object] = queue.Queue()
+        self._queue: queue.Queue[_T] = queue.Queue()
         self._abort = abort
 
-    def put(self, item: object) -> None:
+    def put(self, item: _T) -> None:
         self._queue.put(item)
 
-    def get(self) -> object:
+    def get(self) -> _T:
         while True:
             if self._abort.is_set():
                 raise _Aborted
@@ -64,14 +67,16 @@ class Pipeline:
     the queues, so resident memory is ``in_count * in_size + out_count * out_size`` at most.
     """
 
-    def __init__(self, *, in_size: int, out_size: int, in_count: int = 4, out_count: int = 4):
+    def __init__(
+        self, *, in_size: int, out_size: int, in_count: int = 4, out_count: int = 4
+    ) -> None:
         self._abort = threading.Event()
         self._errors: list[BaseException] = []
         self._lock = threading.Lock()
-        self._in_free = _Gate(self._abort)
-        self._out_free = _Gate(self._abort)
-        self._in_full = _Gate(self._abort)
-        self._out_full = _Gate(self._abort)
+        self._in_free: _Gate[mmap.mmap] = _Gate(self._abort)
+        self._out_free: _Gate[mmap.mmap] = _Gate(self._abort)
+        self._in_full: _Gate[Filled] = _Gate(self._abort)
+        self._out_full: _Gate[Filled] = _Gate(self._abort)
         for _ in range(in_count):
             self._in_free.put(mmap.mmap(-1, in_size))
         for _ in range(out_count):
@@ -81,9 +86,7 @@ class Pipeline:
     # -- API for the source stage -----------------------------------------------------------
     def acquire(self) -> mmap.mmap:
         """A free input buffer (blocks while all are in use downstream)."""
-        buf = self._in_free.get()
-        assert isinstance(buf, mmap.mmap)
-        return buf
+        return self._in_free.get()
 
     def emit(self, buf: mmap.mmap, length: int, *, final: bool) -> None:
         """Hand the first ``length`` bytes of ``buf`` to the transform stage."""
@@ -120,9 +123,7 @@ class Pipeline:
         def transform_loop() -> None:
             while True:
                 item = self._in_full.get()
-                assert isinstance(item, Filled)
                 out = self._out_free.get()
-                assert isinstance(out, mmap.mmap)
                 with memoryview(item.buf) as src, memoryview(out) as dst:
                     n = transform(src[: item.length], dst, item.final)
                 self._in_free.put(item.buf)
@@ -133,7 +134,6 @@ class Pipeline:
         def sink_loop() -> None:
             while True:
                 item = self._out_full.get()
-                assert isinstance(item, Filled)
                 with memoryview(item.buf) as view:
                     sink(view[: item.length], item.final)
                 self._out_free.put(item.buf)

@@ -99,7 +99,8 @@ class _Unpacker:
         self._size = 0
         if self.directory is not None:
             path = self.directory / "items" / item
-            self._file = open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb", 0)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self._file = open(fd, "wb", 0)  # noqa: SIM115 - closed in end() or close()
 
     def data(self, piece: memoryview) -> None:
         if self._meta is not None:
@@ -114,7 +115,8 @@ class _Unpacker:
         if self._meta is not None:
             self._meta = None
             return
-        assert self._current is not None
+        if self._current is None:
+            raise PackageIntegrityError("malformed archive in the package: data outside a member")
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -248,9 +250,8 @@ def open_package(
                     "it is not the package that was sent"
                 )
         if staging is not None and output is not None:
-            assert unpacker.manifest is not None and unpacker.signature is not None
-            (staging / "manifest.json").write_bytes(bytes(unpacker.manifest))
-            (staging / "manifest.sig").write_bytes(bytes(unpacker.signature))
+            (staging / "manifest.json").write_bytes(bytes(unpacker.manifest or b""))
+            (staging / "manifest.sig").write_bytes(bytes(unpacker.signature or b""))
             os.rename(staging, output)
             staging = None
         return OpenedPackage(manifest, producer, sha256, size, receipt, output)
