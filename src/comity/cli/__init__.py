@@ -43,6 +43,12 @@ def _root(
 
 # Sub-commands, one module each; registered here and nowhere else.
 # (each line: from comity.cli.<name> import app as <name>_app; app.add_typer(<name>_app, name=...))
+from comity.cli.keys import app as keys_app  # noqa: E402
+
+app.add_typer(keys_app, name="keys")
+from comity.cli.evidence import app as evidence_app  # noqa: E402
+
+app.add_typer(evidence_app, name="evidence")
 
 
 def main() -> None:
