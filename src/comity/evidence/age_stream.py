@@ -125,6 +125,11 @@ class StreamDecryptor:
             try:
                 self._aead.decrypt(_nonce(counter, not last), bytes(cipher), None)
             except InvalidTag:
+                if last:
+                    raise PackageIntegrityError(
+                        f"the final chunk {counter} failed authentication: the package is "
+                        "truncated, has trailing data, or was tampered with"
+                    ) from None
                 raise PackageIntegrityError(
                     f"chunk {counter} failed authentication: "
                     "the package is damaged or was tampered with"
