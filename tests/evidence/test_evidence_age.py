@@ -75,7 +75,7 @@ def test_age_keygen_identity_file_is_accepted(tmp_path):
     from comity.evidence.age_header import parse_identity_file
 
     (ours,) = parse_identity_file(path.read_text())
-    public = [ln for ln in path.read_text().splitlines() if "public key" in ln][0]
+    public = next(ln for ln in path.read_text().splitlines() if "public key" in ln)
     assert public.endswith(str(ours.recipient()))
 
 
