@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -187,8 +188,8 @@ class TestBadPackages:
         from comity.evidence.manifest import Party
 
         def change(manifest, items):
-            forged = manifest.model_copy(
-                update={"producer": Party(**parties.stranger.public.party())}
+            forged = dataclasses.replace(
+                manifest, producer=Party(**parties.stranger.public.party())
             )
             return self._members(parties, forged, items, signer=parties.stranger)
 

@@ -90,12 +90,10 @@ class SealedPackage:
 
 def _recipient(spec: PublicAuthority | AgeRecipient) -> tuple[AgeRecipient, Recipient]:
     if isinstance(spec, AgeRecipient):
-        return spec, Recipient(age_recipient=str(spec))
+        return spec, Recipient(str(spec))
     if spec.age_recipient is None:
         raise ValidationFailed(f"the recipient {spec.name} has no age recipient key")
-    return spec.age_recipient, Recipient(
-        age_recipient=str(spec.age_recipient), name=spec.name, key_id=spec.key_id
-    )
+    return spec.age_recipient, Recipient(str(spec.age_recipient), spec.name, spec.key_id)
 
 
 class _PlainWriter:
@@ -217,16 +215,14 @@ def seal(
                 raise ValidationFailed(
                     f"item {name!r} no longer has the SHA-256 it had at acquisition"
                 )
-            listed.append(
-                Item(name=name, size=size, media_type=media, sha256=sha, acquisition=acquired)
-            )
+            listed.append(Item(name, size, media, sha, acquired))
         manifest = Manifest(
             package_id=package_id or str(uuid.uuid4()),
             request=request,
             producer=Party(**producer.public.party()),
-            recipients=[r for _, r in pairs],
+            recipients=tuple(r for _, r in pairs),
             created=format_time(moment),
-            items=listed,
+            items=tuple(listed),
         )
         body = manifest.canonical()
         signature = producer.sign(body)

@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -137,7 +137,7 @@ def _check_contents(
         raise PackageIntegrityError("the package has no signed manifest")
     try:
         manifest = Manifest.parse(bytes(unpacker.manifest))
-        producer = PublicAuthority.from_party(manifest.producer.model_dump())
+        producer = PublicAuthority.from_party(asdict(manifest.producer))
     except ValueError as exc:
         raise PackageIntegrityError(f"the manifest was tampered with: {exc}") from None
     if not producer.verify(bytes(unpacker.signature), bytes(unpacker.manifest)):
