@@ -119,7 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,4", help="comma-separated sizes in GiB")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--dir", default="/tmp")
+    parser.add_argument("--dir", default=tempfile.gettempdir())
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="comity-evidence-bench-", dir=args.dir) as tmp:
         work = Path(tmp)
@@ -130,7 +130,8 @@ def main() -> None:
     print("\n| size | tool | time (s) | throughput (MB/s) | peak RSS (MiB) |")
     print("|---|---|---|---|---|")
     for gib, name, seconds, rss in table:
-        print(f"| {gib} GiB | {name} | {seconds:.2f} | {gib * GIB / seconds / 1e6:.0f} | {rss:.0f} |")
+        rate = gib * GIB / seconds / 1e6
+        print(f"| {gib} GiB | {name} | {seconds:.2f} | {rate:.0f} | {rss:.0f} |")
     by = {(g, n): s for g, n, s, _ in table}
     print()
     for gib in sorted({g for g, *_ in table}):
