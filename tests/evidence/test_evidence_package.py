@@ -270,3 +270,43 @@ class TestBadPackages:
         raw[position] ^= data.draw(st.integers(1, 255))
         package.write_bytes(bytes(raw))
         _refused(package, parties.recipient.identity, ".")
+
+
+def _append(path: Path, data: bytes) -> None:
+    with path.open("ab") as out:
+        out.write(data)
+
+
+class TestSealingChangingFiles:
+    """A file that changes while it is sealed stops the pipeline and leaves nothing behind."""
+
+    @pytest.mark.parametrize(
+        ("change", "reason"),
+        [
+            (lambda path: path.write_bytes(b""), "shrank"),
+            (lambda path: _append(path, b"more"), "grew"),
+        ],
+    )
+    def test_refused(self, tmp_path, parties, change, reason):
+        from comity.evidence import ItemSource, seal
+
+        path = tmp_path / "disk.img"
+        path.write_bytes(bytes(3 << 20))
+        calls = []
+
+        def progress(n: int) -> None:
+            if not calls:
+                change(path)
+            calls.append(n)
+
+        with pytest.raises(ValidationFailed, match=reason):
+            seal(
+                [ItemSource(path)],
+                request="R",
+                producer=parties.producer,
+                recipients=[parties.recipient.public],
+                output=tmp_path / "p.age",
+                person="x",
+                progress=progress,
+            )
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["disk.img"]

@@ -8,7 +8,7 @@ Reading: :class:`TarReader` is a push parser. It is fed plaintext in pieces of a
 calls back for each member's start, data and end, without buffering item data. It is strict,
 because a package is only ever written by Comity: regular files and pax extended headers
 (``path``, ``size``, ``mtime`` records) only, checksums verified, the archive must end with two
-zero blocks, and nothing may follow them.
+zero blocks, and nothing but zero padding may follow them.
 """
 
 from __future__ import annotations
@@ -125,7 +125,10 @@ class TarReader:
                 if not self._remaining:
                     self._state = "header"
             elif state == "done":
-                raise PackageIntegrityError("trailing data after the end of the archive")
+                # POSIX lets writers pad the archive with zero blocks; anything else is refused.
+                if any(data[pos:]):
+                    raise PackageIntegrityError("trailing data after the end of the archive")
+                return
             else:
                 take = min(BLOCK - len(self._block), size - pos)
                 self._block += data[pos : pos + take]
