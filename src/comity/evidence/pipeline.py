@@ -1,8 +1,9 @@
 """A three-stage, constant-memory pipeline that keeps both cores busy.
 
 Sealing and opening both have the shape *produce → transform → consume*: read and hash, then
-encrypt or decrypt, then hash or parse and write. Each stage runs in its own thread; SHA-256
-(hashlib), ChaCha20-Poly1305 and file I/O release the GIL, so the stages overlap on two cores.
+encrypt or decrypt, then hash or parse, then write. Each stage runs in its own thread; SHA-256
+(hashlib), ChaCha20-Poly1305 and file I/O release the GIL, so the stages overlap on two cores
+and hashing never waits for the disk.
 
 Memory is flat whatever the size of the evidence: buffers are page-aligned anonymous
 ``mmap`` regions taken from two fixed pools and recycled; stages hand over whole buffers
@@ -60,7 +61,7 @@ class _Gate(Generic[_T]):
 
 
 class Pipeline:
-    """Two buffer pools and three stages; see the module docstring.
+    """Two buffer pools and a chain of stages; see the module docstring.
 
     ``in_count`` buffers of ``in_size`` bytes flow from the source to the transform, and
     ``out_count`` buffers of ``out_size`` bytes from the transform to the sink. The pools bound
@@ -112,13 +113,18 @@ class Pipeline:
         self,
         source: Callable[[Pipeline], None],
         transform: Callable[[memoryview, memoryview, bool], int],
-        sink: Callable[[memoryview, bool], None],
+        *sinks: Callable[[memoryview, bool], None],
     ) -> None:
-        """Run ``source`` and ``sink`` in threads and ``transform`` here; re-raise any error.
+        """Run ``source`` and each sink in a thread and ``transform`` here; re-raise any error.
 
         ``source`` must :meth:`emit` buffers ending with exactly one ``final`` buffer.
-        ``transform(input, output, final)`` returns how many output bytes it wrote.
+        ``transform(input, output, final)`` returns how many output bytes it wrote. Each output
+        buffer then visits every sink in turn, each sink in its own thread (so hashing and
+        writing overlap), and returns to its pool after the last one.
         """
+        if not sinks:
+            raise ValueError("a pipeline needs at least one sink")
+        gates = [self._out_full, *(_Gate[Filled](self._abort) for _ in sinks[1:])]
 
         def transform_loop() -> None:
             while True:
@@ -131,18 +137,31 @@ class Pipeline:
                 if item.final:
                     return
 
-        def sink_loop() -> None:
-            while True:
-                item = self._out_full.get()
-                with memoryview(item.buf) as view:
-                    sink(view[: item.length], item.final)
-                self._out_free.put(item.buf)
-                if item.final:
-                    return
+        def sink_loop(index: int) -> Callable[[], None]:
+            sink = sinks[index]
+            inbox = gates[index]
+            last = index == len(sinks) - 1
+
+            def loop() -> None:
+                while True:
+                    item = inbox.get()
+                    with memoryview(item.buf) as view:
+                        sink(view[: item.length], item.final)
+                    if last:
+                        self._out_free.put(item.buf)
+                    else:
+                        gates[index + 1].put(item)
+                    if item.final:
+                        return
+
+            return loop
 
         threads = [
             threading.Thread(target=self._guard(lambda: source(self)), name="evidence-source"),
-            threading.Thread(target=self._guard(sink_loop), name="evidence-sink"),
+            *(
+                threading.Thread(target=self._guard(sink_loop(i)), name=f"evidence-sink-{i}")
+                for i in range(len(sinks))
+            ),
         ]
         for thread in threads:
             thread.start()

@@ -9,8 +9,8 @@ The plaintext of the package is a POSIX tar archive written in this order (docum
     two zero blocks       end of archive
 
 The archive is never materialised: a source thread reads each item into page-aligned buffers
-and hashes it, the calling thread encrypts 64 KiB age chunks with ``encrypt_into``, and a sink
-thread hashes the ciphertext (for the receipt) and writes it (:mod:`comity.evidence.pipeline`).
+and hashes it, the calling thread encrypts 64 KiB age chunks with ``encrypt_into``, one thread
+hashes the ciphertext (for the receipt) and another writes it (:mod:`comity.evidence.pipeline`).
 The package is written to a temporary file beside the output, flushed to disk, and linked into
 place only when complete, then the receipt and the first custody event are written beside it.
 """
@@ -239,21 +239,25 @@ def seal(
     try:
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb", 0) as out:
 
-            def sink(view: memoryview, final: bool) -> None:
+            def hash_cipher(view: memoryview, final: bool) -> None:
                 nonlocal size
                 digest.update(view)
-                out.write(view)
                 size += len(view)
+
+            def write(view: memoryview, final: bool) -> None:
+                out.write(view)
 
             head = io.BytesIO()
             write_header(head, file_key, [a for a, _ in pairs])
             head.write(nonce)
-            sink(head.getbuffer(), False)
+            with head.getbuffer() as view:
+                hash_cipher(view, False)
+                write(view, False)
             encryptor = StreamEncryptor(payload_key(file_key, nonce))
             pipe = Pipeline(
                 in_size=BUFFER_CHUNKS * CHUNK_SIZE, out_size=BUFFER_CHUNKS * CIPHER_CHUNK_SIZE
             )
-            pipe.run(source, lambda s, d, f: encryptor.seal(s, d, final=f), sink)
+            pipe.run(source, lambda s, d, f: encryptor.seal(s, d, final=f), hash_cipher, write)
             os.fsync(out.fileno())
         os.link(tmp, output)
     finally:

@@ -2,12 +2,12 @@
 
 :func:`open_package` reads the package once: a source thread reads 16-chunk buffers and hashes
 the ciphertext (to check the receipt), the calling thread authenticates and decrypts each age
-chunk, and a sink thread parses the tar stream, hashes each item and, when opening, writes it
-into a private temporary directory beside the output. Only after the archive ends, the manifest
-signature verifies against the producer, and every item matches the manifest (and the receipt
-matches the file) is the temporary directory renamed to the output. Otherwise it is removed and
-:class:`~comity.errors.PackageIntegrityError` names the first fault. Verifying is the same pass
-with nothing written at all.
+chunk, a third thread parses the tar stream and hashes each item and, when opening, a fourth
+writes the items into a private temporary directory beside the output. Only after the archive
+ends, the manifest signature verifies against the producer, and every item matches the manifest
+(and the receipt matches the file) is the temporary directory renamed to the output. Otherwise
+it is removed and :class:`~comity.errors.PackageIntegrityError` names the first fault.
+Verifying is the same pass with nothing written at all.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -57,7 +58,11 @@ class OpenedPackage:
 
 @dataclass
 class _Unpacker:
-    """Tar callbacks: track members, hash items, and write them when a directory is given."""
+    """Tar callbacks: track members and hash items; with a directory, queue their writes.
+
+    Writes are not done here but listed per buffer (:meth:`take_writes`) for a writer stage,
+    so that hashing the next buffer overlaps writing this one.
+    """
 
     directory: Path | None
     items: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -67,6 +72,8 @@ class _Unpacker:
     _digest: Any = None
     _file: BinaryIO | None = None
     _meta: bytearray | None = None
+    _writes: list[tuple[BinaryIO, memoryview | None]] = field(default_factory=list)
+    _opened: list[BinaryIO] = field(default_factory=list)
 
     def start(self, name: str, size: int) -> None:
         if self.signature is not None:
@@ -100,7 +107,8 @@ class _Unpacker:
         if self.directory is not None:
             path = self.directory / "items" / item
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            self._file = open(fd, "wb", 0)  # noqa: SIM115 - closed in end() or close()
+            self._file = open(fd, "wb", 0)  # noqa: SIM115 - closed by the writer or close()
+            self._opened.append(self._file)
 
     def data(self, piece: memoryview) -> None:
         if self._meta is not None:
@@ -109,7 +117,7 @@ class _Unpacker:
         self._digest.update(piece)
         self._size += len(piece)
         if self._file is not None:
-            self._file.write(piece)
+            self._writes.append((self._file, piece))
 
     def end(self) -> None:
         if self._meta is not None:
@@ -118,14 +126,19 @@ class _Unpacker:
         if self._current is None:
             raise PackageIntegrityError("malformed archive in the package: data outside a member")
         if self._file is not None:
-            self._file.close()
+            self._writes.append((self._file, None))
             self._file = None
         self.items[self._current] = (self._size, self._digest.hexdigest())
         self._current = None
 
+    def take_writes(self) -> list[tuple[BinaryIO, memoryview | None]]:
+        """The writes queued since the last call: (file, data), or (file, None) to close it."""
+        writes, self._writes = self._writes, []
+        return writes
+
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        for file in self._opened:
+            file.close()
 
 
 def _check_contents(
@@ -230,15 +243,27 @@ def open_package(
                         return
                     pending = (buf, n)
 
-            def sink(view: memoryview, final: bool) -> None:
+            writes: deque[list[tuple[BinaryIO, memoryview | None]]] = deque()
+
+            def parse(view: memoryview, final: bool) -> None:
                 reader.feed(view)
                 if final:
                     reader.close()
+                writes.append(unpacker.take_writes())
+
+            def write(view: memoryview, final: bool) -> None:
+                for file, piece in writes.popleft():
+                    if piece is None:
+                        file.close()
+                    else:
+                        file.write(piece)
+                        piece.release()
 
             pipe = Pipeline(
                 in_size=BUFFER_CHUNKS * CIPHER_CHUNK_SIZE, out_size=BUFFER_CHUNKS * CHUNK_SIZE
             )
-            pipe.run(source, lambda s, d, f: decryptor.open(s, d, final=f), sink)
+            sinks = (parse, write) if staging is not None else (parse,)
+            pipe.run(source, lambda s, d, f: decryptor.open(s, d, final=f), *sinks)
         unpacker.close()
         manifest, producer = _check_contents(unpacker, producers, identities)
         sha256 = digest.hexdigest()
