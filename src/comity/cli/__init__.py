@@ -16,6 +16,8 @@ from comity.cli._errors import ComityGroup, LazyCommand
 COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("db", "comity.cli.db", "app"),
     LazyCommand("demo", "comity.cli.serve", "demo"),
+    LazyCommand("evidence", "comity.cli.evidence", "app"),
+    LazyCommand("keys", "comity.cli.keys", "app"),
     LazyCommand("ledger", "comity.cli.ledger", "app"),
     LazyCommand("registry", "comity.cli.registry", "app"),
     LazyCommand("request", "comity.cli.request", "app"),

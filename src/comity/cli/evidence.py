@@ -1,0 +1,286 @@
+"""``comity evidence``: seal, verify and open evidence packages, and show their custody.
+
+Thin commands over :mod:`comity.evidence`; long runs show a rich progress bar on a terminal.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from comity.errors import DataFileError, ValidationFailed
+from comity.evidence import (
+    ACTIONS,
+    AgeRecipient,
+    CustodyLog,
+    ItemSource,
+    PublicAuthority,
+    check_package,
+    load_identities,
+    load_public,
+    load_receipt,
+    load_signing_keys,
+    open_package,
+    receipt_path,
+    seal,
+    to_case,
+)
+from comity.evidence.signing import canonical
+
+app = typer.Typer(help="Seal, verify and open evidence packages.", no_args_is_help=True)
+
+#: Below this many bytes a run takes well under a second: no progress bar.
+PROGRESS_THRESHOLD = 128 << 20
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
+    console = Console(stderr=True)
+    if total < PROGRESS_THRESHOLD or not console.is_terminal:
+        yield None
+        return
+    columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(f"[bold]{label}", *columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _recipient(text: str) -> PublicAuthority | AgeRecipient:
+    if text.startswith("age1"):
+        try:
+            return AgeRecipient.parse(text)
+        except ValueError as exc:
+            raise ValidationFailed(f"bad recipient {text!r}: {exc}") from None
+    path = Path(text)
+    if not path.is_file():
+        raise ValidationFailed(f"recipient {text!r} is neither an age1... key nor a .pub.json file")
+    return load_public(path)
+
+
+def _person(by: str | None) -> str:
+    return by or getpass.getuser()
+
+
+def _record(package: Path, action: str, sign_key: Path | None, by: str | None, sha: str) -> None:
+    if sign_key is not None:
+        keys = load_signing_keys(sign_key)
+        CustodyLog.beside(package).append(action, package_sha256=sha, keys=keys, person=_person(by))
+
+
+def _producers(paths: list[Path] | None) -> list[PublicAuthority] | None:
+    return [load_public(p) for p in paths] if paths else None
+
+
+@app.command("seal")
+def seal_command(
+    files: Annotated[list[Path], typer.Argument(help="The files to seal, one item each.")],
+    request: Annotated[str, typer.Option("--request", help="The request this evidence answers.")],
+    to: Annotated[list[str], typer.Option("--to", help="A recipient: a .pub.json file or age1...")],
+    sign_key: Annotated[Path, typer.Option("--sign-key", help="The producer's NAME.signing-key.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The package file to write.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Person sealing (default: login name).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the receipt as JSON.")] = False,
+) -> None:
+    """Seal FILES for the recipients into one package, with its receipt and custody log."""
+    producer = load_signing_keys(sign_key)
+    recipients = [_recipient(t) for t in to]
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with _progress("sealing", total) as progress:
+        sealed = seal(
+            [ItemSource(f) for f in files],
+            request=request,
+            producer=producer,
+            recipients=recipients,
+            output=output,
+            person=_person(by),
+            progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(sealed.receipt, indent=2))
+        return
+    typer.echo(f"sealed {len(sealed.manifest.items)} item(s) into {sealed.path}")
+    typer.echo(f"package sha256 {sealed.sha256}; receipt {sealed.receipt_path}")
+
+
+@app.command("verify")
+def verify_command(
+    package: Annotated[Path, typer.Argument(help="The package file.")],
+    identity: Annotated[
+        Path | None, typer.Option("--identity", help="A recipient's identity.")
+    ] = None,
+    producer: Annotated[
+        list[Path] | None,
+        typer.Option("--producer", help="Accept only this producer (.pub.json); repeatable."),
+    ] = None,
+    sign_key: Annotated[
+        Path | None, typer.Option("--sign-key", help="Record 'verified' custody.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Person verifying (default: login name).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Check the receipt; with --identity also decrypt and check everything, writing nothing."""
+    size = package.stat().st_size
+    producers = _producers(producer)
+    result: dict[str, Any] = {"package": str(package)}
+    if identity is None:
+        rpath = receipt_path(package)
+        if not rpath.exists():
+            raise DataFileError("no receipt beside the package", path=str(rpath))
+        receipt = load_receipt(rpath, producers)
+        with _progress("hashing", size) as progress:
+            check_package(package, receipt, progress)
+        sha = receipt.package_sha256
+        result |= {"receipt": "ok", "sha256": sha, "producer": receipt.producer.party()}
+    else:
+        with _progress("verifying", size) as progress:
+            opened = open_package(
+                package, load_identities(identity), producers=producers, progress=progress
+            )
+        sha = opened.sha256
+        result |= {
+            "receipt": "ok" if opened.receipt is not None else "absent",
+            "sha256": sha,
+            "producer": opened.producer.party(),
+            "manifest": opened.manifest.to_json(),
+        }
+    _record(package, "verified", sign_key, by, sha)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"{package}: verified (sha256 {sha})")
+    typer.echo(f"producer {result['producer']['name']} <{result['producer']['key_id']}>")
+    if "manifest" in result:
+        for item in result["manifest"]["items"]:
+            typer.echo(f"  {item['name']}  {item['size']} bytes  sha256 {item['sha256']}")
+    else:
+        typer.echo("receipt checked; contents not checked (give --identity to check them)")
+
+
+@app.command("open")
+def open_command(
+    package: Annotated[Path, typer.Argument(help="The package file.")],
+    identity: Annotated[Path, typer.Option("--identity", help="A recipient's identity file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to create.")],
+    producer: Annotated[
+        list[Path] | None,
+        typer.Option("--producer", help="Accept only this producer (.pub.json); repeatable."),
+    ] = None,
+    sign_key: Annotated[
+        Path | None, typer.Option("--sign-key", help="Record 'opened' custody.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Person opening (default: login name).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON.")] = False,
+) -> None:
+    """Write the items into DIR only if everything verifies; otherwise write nothing."""
+    with _progress("opening", package.stat().st_size) as progress:
+        opened = open_package(
+            package,
+            load_identities(identity),
+            output=output,
+            producers=_producers(producer),
+            progress=progress,
+        )
+    _record(package, "opened", sign_key, by, opened.sha256)
+    if as_json:
+        typer.echo(json.dumps(opened.manifest.to_json(), indent=2))
+        return
+    typer.echo(f"opened {len(opened.manifest.items)} item(s) into {output / 'items'}")
+
+
+class CustodyFormat(StrEnum):
+    """Output formats of ``comity evidence custody``."""
+
+    text = "text"
+    json = "json"
+    case = "case"
+
+
+@app.command("custody")
+def custody_command(
+    package: Annotated[Path, typer.Argument(help="The package file.")],
+    fmt: Annotated[
+        CustodyFormat, typer.Option("--format", help="text, json or case.")
+    ] = CustodyFormat.text,
+    add: Annotated[
+        str | None, typer.Option("--add", help=f"Record an event: {', '.join(ACTIONS)}.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Person acting (default: login name).")
+    ] = None,
+    sign_key: Annotated[
+        Path | None, typer.Option("--sign-key", help="Key that signs the event.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note for the event.")] = None,
+    identity: Annotated[
+        Path | None,
+        typer.Option("--identity", help="With --format case: also verify and list the items."),
+    ] = None,
+) -> None:
+    """Show (and check) the chain of custody, or add a signed event to it with --add."""
+    log = CustodyLog.beside(package)
+    if add is not None:
+        if sign_key is None:
+            raise ValidationFailed("--add needs --sign-key to sign the event")
+        events = log.read()
+        if not events:
+            raise DataFileError("no custody log beside the package", path=str(log.path))
+        try:
+            log.append(
+                add,
+                package_sha256=str(events[0].document["package_sha256"]),
+                keys=load_signing_keys(sign_key),
+                person=_person(by),
+                note=note,
+            )
+        except ValueError as exc:
+            raise ValidationFailed(str(exc)) from None
+    events = log.read()
+    if not events:
+        raise DataFileError("no custody log beside the package", path=str(log.path))
+    if fmt is CustodyFormat.json:
+        typer.echo(json.dumps([e.document for e in events], indent=2))
+    elif fmt is CustodyFormat.case:
+        manifest = None
+        sha = str(events[0].document["package_sha256"])
+        if identity is not None:
+            manifest = open_package(package, load_identities(identity)).manifest
+        doc = to_case(
+            package_name=package.name,
+            package_sha256=sha,
+            package_size=package.stat().st_size,
+            events=events,
+            manifest=manifest,
+        )
+        typer.echo(canonical(doc).decode())
+    else:
+        typer.echo(
+            f"chain of custody of {package.name} (sha256 {events[0].document['package_sha256']})"
+        )
+        for e in events:
+            note_text = f"  ({e.document['note']})" if "note" in e.document else ""
+            typer.echo(
+                f"{e.seq:3d}  {e.time}  {e.action:<11}  {e.person} for "
+                f"{e.authority.name} <{e.authority.key_id}>{note_text}"
+            )
+        typer.echo(f"{len(events)} event(s); signatures and hash chain verified")
