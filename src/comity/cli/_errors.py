@@ -48,14 +48,22 @@ class LazyCommand:
     attribute: str
 
     def load(self) -> click.Command:
+        """The command as ``app.add_typer`` (or ``app.command``) would have registered it."""
         target = getattr(importlib.import_module(self.module), self.attribute)
-        if not isinstance(target, typer.Typer):
-            single = typer.Typer()
-            single.command(self.name)(target)
-            target = single
-        command = typer.main.get_command(target)
-        command.name = self.name
+        holder = typer.Typer()
+        holder.callback()(_no_options)  # a callback keeps the holder a group
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=self.name)
+        else:
+            holder.command(self.name)(target)
+        group = typer.main.get_command(holder)
+        assert isinstance(group, TyperGroup)  # noqa: S101 - guaranteed by the callback
+        command: click.Command = group.commands[self.name]
         return command
+
+
+def _no_options() -> None:
+    """The holder group's callback; it takes no options of its own."""
 
 
 class ComityGroup(TyperGroup):
