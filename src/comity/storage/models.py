@@ -178,6 +178,7 @@ requests = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("authority_id", "reference", name="uq_requests_authority_reference"),
     sa.Index("ix_requests_authority_state", "authority_id", "state"),
+    sa.Index("ix_requests_reference", "reference"),
 )
 
 #: Every lifecycle event of a request copy, in order; each row names its journal event.

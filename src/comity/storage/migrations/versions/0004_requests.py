@@ -119,6 +119,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_requests_authority_state", "requests", ["authority_id", "state"], unique=False
     )
+    op.create_index("ix_requests_reference", "requests", ["reference"], unique=False)
     op.create_table(
         "case_evidence",
         sa.Column("case_id", sa.String(length=36), nullable=False),
@@ -224,6 +225,7 @@ def downgrade() -> None:
     op.drop_table("case_requests")
     op.drop_table("case_links")
     op.drop_table("case_evidence")
+    op.drop_index("ix_requests_reference", table_name="requests")
     op.drop_index("ix_requests_authority_state", table_name="requests")
     op.drop_table("requests")
     op.drop_table("idempotency_keys")
