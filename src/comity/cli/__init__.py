@@ -42,6 +42,8 @@ def _root(
 
 
 # Sub-commands, one module each; registered here and nowhere else.
+from comity.cli.authority import app as authority_app  # noqa: E402
+from comity.cli.case import app as case_app  # noqa: E402
 from comity.cli.db import app as db_app  # noqa: E402
 from comity.cli.ledger import app as ledger_app  # noqa: E402
 from comity.cli.registry import app as registry_app  # noqa: E402
@@ -51,6 +53,8 @@ from comity.cli.rules import screen_command  # noqa: E402
 from comity.cli.serve import demo, serve  # noqa: E402
 from comity.cli.treaty import app as treaty_app  # noqa: E402
 
+app.add_typer(authority_app, name="authority")
+app.add_typer(case_app, name="case")
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(registry_app, name="registry")

@@ -44,6 +44,7 @@ __all__ = [
     "MESSAGE_TYPE",
     "deliver_pending",
     "directory_entry",
+    "list_messages_of",
     "queue_message",
     "receive_message",
     "record_delivery",
@@ -133,6 +134,15 @@ def deliver_pending(engine: Engine, transport: Transport) -> list[Delivery]:
         record_delivery(engine, int(message["seq"]), delivery)
         results.append(delivery)
     return results
+
+
+def list_messages_of(
+    engine: Engine, authority_id: str, *, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Messages ``authority_id`` sent or received, newest first, as JSON."""
+    with read_transaction(engine) as connection:
+        found = store.list_messages(connection, authority_id, status=status)
+    return [{**m, "created_at": m["created_at"].isoformat()} for m in found]
 
 
 def directory_entry(engine: Engine, authority_id: str, on: dt.date) -> Authority:
