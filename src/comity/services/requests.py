@@ -355,7 +355,7 @@ def act(
         ) from None
     with read_transaction(engine) as connection:
         before = _own(connection, authority, key)
-    if verb is Action.SEND:
+    if verb is Action.SEND and before.state == RequestState.APPROVED:
         # Screening (the safeguards engine) is called here, before the request is signed and
         # leaves; the receiving side screens in messaging.receive_message. One place each.
         _before_send(engine, before, utc_date(at))
