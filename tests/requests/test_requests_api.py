@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from conftest import TODAY, Node, follow_up_document, preservation_document
 from fastapi.testclient import TestClient
+from requests_helpers import TODAY, Node, follow_up_document, preservation_document
 
 
 def _act(client: TestClient, headers: dict[str, str], ref: str, action: str,
@@ -129,7 +129,8 @@ class TestIdempotencyAndPreconditions:
         assert again.status_code == 201
         assert again.json() == first.json()
         assert again.headers["Idempotent-Replay"] == "true"
-        assert node.count("requests") == 1 and node.count("events") == events
+        assert node.count("requests") == 1
+        assert node.count("events") == events
         other = {**preservation_document(), "facts": "Something else."}
         clash = client.post("/api/v1/requests", json=other, headers=headers)
         assert clash.status_code == 409
