@@ -9,7 +9,7 @@ import typer
 
 from comity.config import load_settings
 from comity.services import authorities as service
-from comity.services.node import node_engine
+from comity.services.node import open_node_engine
 
 app = typer.Typer(
     help="Authorities hosted on this node: keys and API tokens.", no_args_is_help=True
@@ -27,8 +27,9 @@ def add(
 ) -> None:
     """Host an authority: generate its signing and decryption keys (sealed with the node
     secret) and publish its entry in the node's directory."""
-    hosted = service.add_authority(
-        node_engine(), load_settings(), authority_id=authority_id, state=state, role=role,
+    with open_node_engine() as engine:
+        hosted = service.add_authority(
+            engine, load_settings(), authority_id=authority_id, state=state, role=role,
         name=name, languages=language, contact_email=email,
     )  # fmt: skip
     typer.echo(f"hosted {hosted.id} ({hosted.participant}, {hosted.role})")
@@ -40,7 +41,8 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The authorities hosted on this node."""
-    found = service.list_authorities(node_engine())
+    with open_node_engine() as engine:
+        found = service.list_authorities(engine)
     if as_json:
         typer.echo(json.dumps([a.to_json() for a in found], ensure_ascii=False, indent=2))
         return
@@ -51,4 +53,5 @@ def list_command(
 @app.command("token")
 def token(authority_id: Annotated[str, typer.Argument(help="A hosted authority's id.")]) -> None:
     """Issue a new API token for an authority. It is printed once and never stored."""
-    typer.echo(service.issue_token(node_engine(), authority_id))
+    with open_node_engine() as engine:
+        typer.echo(service.issue_token(engine, authority_id))

@@ -10,7 +10,7 @@ import typer
 
 from comity.services import cases as service
 from comity.services.authorities import get_authority
-from comity.services.node import node_engine
+from comity.services.node import open_node_engine
 
 app = typer.Typer(help="Cases: linked requests with every clock.", no_args_is_help=True)
 
@@ -26,8 +26,8 @@ def create(
     ] = None,
 ) -> None:
     """Open a case; prints its id."""
-    engine = node_engine()
-    typer.echo(service.create_case(engine, get_authority(engine, acting), title, request or []))
+    with open_node_engine() as engine:
+        typer.echo(service.create_case(engine, get_authority(engine, acting), title, request or []))
 
 
 @app.command("link")
@@ -41,9 +41,9 @@ def link(
     ] = "follow_up",
 ) -> None:
     """Link two requests of the case."""
-    engine = node_engine()
-    service.link_requests(engine, get_authority(engine, acting), case_id, source, target, kind)
-    typer.echo(f"linked {source} -> {target} ({kind})")
+    with open_node_engine() as engine:
+        service.link_requests(engine, get_authority(engine, acting), case_id, source, target, kind)
+        typer.echo(f"linked {source} -> {target} ({kind})")
 
 
 @app.command("evidence")
@@ -55,18 +55,20 @@ def evidence(
     received_on: Annotated[str | None, typer.Option("--received-on", help="YYYY-MM-DD")] = None,
 ) -> None:
     """Record an evidence package returned for a request of the case."""
-    engine = node_engine()
-    day = date.fromisoformat(received_on) if received_on else date.today()  # noqa: DTZ011
-    service.add_case_evidence(engine, get_authority(engine, acting), case_id, package, request, day)
-    typer.echo(f"evidence {package} recorded for {request}")
+    with open_node_engine() as engine:
+        day = date.fromisoformat(received_on) if received_on else date.today()  # noqa: DTZ011
+        service.add_case_evidence(
+            engine, get_authority(engine, acting), case_id, package, request, day
+        )
+        typer.echo(f"evidence {package} recorded for {request}")
 
 
 @app.command("list")
 def list_command(acting: As) -> None:
     """The acting authority's cases."""
-    engine = node_engine()
-    for case in service.list_cases(engine, get_authority(engine, acting)):
-        typer.echo(f"{case['id']}  {case['title']}")
+    with open_node_engine() as engine:
+        for case in service.list_cases(engine, get_authority(engine, acting)):
+            typer.echo(f"{case['id']}  {case['title']}")
 
 
 @app.command("show")
@@ -76,19 +78,19 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The case view: the chain of requests, every clock, what is overdue."""
-    engine = node_engine()
-    view = service.show_case(engine, get_authority(engine, acting), case_id)
-    if as_json:
-        typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
-        return
-    lines = [f"case {view['id']}: {view['title']}"]
-    for entry in view["chain"]:
-        evidence = f"  evidence: {', '.join(entry['evidence'])}" if entry["evidence"] else ""
-        lines.append(f"{'  ' * (entry['depth'] + 1)}{entry['reference']}  {entry['kind']}  "
-                     f"{entry['state']}{evidence}")  # fmt: skip
-    for clock in view["clocks"]:
-        due = clock["due"] or "suspended"
-        late = "  OVERDUE" if clock["overdue"] else ""
-        lines.append(f"  clock {clock['request']}: {clock['label']} ({due}){late}")
-    lines += [f"  warning: {w}" for w in view["warnings"]]
-    typer.echo("\n".join(lines))
+    with open_node_engine() as engine:
+        view = service.show_case(engine, get_authority(engine, acting), case_id)
+        if as_json:
+            typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
+            return
+        lines = [f"case {view['id']}: {view['title']}"]
+        for entry in view["chain"]:
+            evidence = f"  evidence: {', '.join(entry['evidence'])}" if entry["evidence"] else ""
+            lines.append(f"{'  ' * (entry['depth'] + 1)}{entry['reference']}  {entry['kind']}  "
+                         f"{entry['state']}{evidence}")  # fmt: skip
+        for clock in view["clocks"]:
+            due = clock["due"] or "suspended"
+            late = "  OVERDUE" if clock["overdue"] else ""
+            lines.append(f"  clock {clock['request']}: {clock['label']} ({due}){late}")
+        lines += [f"  warning: {w}" for w in view["warnings"]]
+        typer.echo("\n".join(lines))

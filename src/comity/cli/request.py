@@ -24,7 +24,7 @@ from comity.services import requests as requests_service
 from comity.services.authorities import HostedAuthority, get_authority
 from comity.services.cases import expire_due, overdue_clocks
 from comity.services.messaging import deliver_pending
-from comity.services.node import existing_node_engine, node_engine
+from comity.services.node import existing_node_engine, open_node_engine
 from comity.services.registry import current_registry
 from comity.transport.inprocess import InProcessTransport
 
@@ -132,13 +132,13 @@ def draft_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Store a draft for the acting authority; prints its reference."""
-    engine = node_engine()
-    view = requests_service.draft(engine, _authority(engine, acting), _read_json(file),
-                                  officer=officer)  # fmt: skip
-    if as_json:
-        _print_view(view, True)
-        return
-    typer.echo(f"{view.row.reference} drafted")
+    with open_node_engine() as engine:
+        view = requests_service.draft(engine, _authority(engine, acting), _read_json(file),
+                                      officer=officer)  # fmt: skip
+        if as_json:
+            _print_view(view, True)
+            return
+        typer.echo(f"{view.row.reference} drafted")
 
 
 @app.command("check")
@@ -147,12 +147,12 @@ def check_command(
     acting: As,
 ) -> None:
     """Check a stored request for completeness (exit 1 when anything is missing)."""
-    engine = node_engine()
-    problems = requests_service.validate(engine, _authority(engine, acting), reference)
-    if not problems:
-        typer.echo(f"{reference}: complete")
-        return
-    raise_if_problems(problems)
+    with open_node_engine() as engine:
+        problems = requests_service.validate(engine, _authority(engine, acting), reference)
+        if not problems:
+            typer.echo(f"{reference}: complete")
+            return
+        raise_if_problems(problems)
 
 
 @app.command("show")
@@ -162,9 +162,9 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One request with its history, the actions allowed now and its clocks."""
-    engine = node_engine()
-    _print_view(requests_service.get_request(engine, _authority(engine, acting), reference),
-                as_json)  # fmt: skip
+    with open_node_engine() as engine:
+        _print_view(requests_service.get_request(engine, _authority(engine, acting), reference),
+                    as_json)  # fmt: skip
 
 
 @app.command("act")
@@ -182,26 +182,26 @@ def act_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Take a lifecycle action (docs/formats/request-lifecycle.md); one event is recorded."""
-    engine = node_engine()
-    try:
-        day = date.fromisoformat(until) if until else None
-    except ValueError:
-        raise ValidationFailed(f"--until: {until!r} is not an ISO 8601 date") from None
-    settings = load_settings()
-    result = requests_service.act(
-        engine, settings, _authority(engine, acting), reference, action,
-        transport=InProcessTransport(engine, settings), officer=officer, reasons=reasons,
-        documents=document or [], until=day, linked_request=linked,
-    )  # fmt: skip
-    if as_json:
-        _print_view(result.view, True)
-        return
-    delivered = ""
-    if result.delivery is not None:
-        delivered = f"; message {result.delivery.status}"
-        if result.delivery.reason:
-            delivered += f" ({result.delivery.reason})"
-    typer.echo(f"{result.view.row.reference}: {action} -> {result.view.row.state}{delivered}")
+    with open_node_engine() as engine:
+        try:
+            day = date.fromisoformat(until) if until else None
+        except ValueError:
+            raise ValidationFailed(f"--until: {until!r} is not an ISO 8601 date") from None
+        settings = load_settings()
+        result = requests_service.act(
+            engine, settings, _authority(engine, acting), reference, action,
+            transport=InProcessTransport(engine, settings), officer=officer, reasons=reasons,
+            documents=document or [], until=day, linked_request=linked,
+        )  # fmt: skip
+        if as_json:
+            _print_view(result.view, True)
+            return
+        delivered = ""
+        if result.delivery is not None:
+            delivered = f"; message {result.delivery.status}"
+            if result.delivery.reason:
+                delivered += f" ({result.delivery.reason})"
+        typer.echo(f"{result.view.row.reference}: {action} -> {result.view.row.state}{delivered}")
 
 
 @app.command("list")
@@ -211,12 +211,12 @@ def list_command(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
 ) -> None:
     """The requests the acting authority sent or received, newest first."""
-    engine = node_engine()
-    rows = requests_service.list_requests(engine, _authority(engine, acting), states=state,
-                                          kind=kind)  # fmt: skip
-    for r in rows:
-        other = r.requested_authority if r.side == "requesting" else r.requesting_authority
-        typer.echo(f"{r.reference}  {r.kind}  {r.state}  {r.side}  {other}")
+    with open_node_engine() as engine:
+        rows = requests_service.list_requests(engine, _authority(engine, acting), states=state,
+                                              kind=kind)  # fmt: skip
+        for r in rows:
+            other = r.requested_authority if r.side == "requesting" else r.requesting_authority
+            typer.echo(f"{r.reference}  {r.kind}  {r.state}  {r.side}  {other}")
 
 
 @app.command("overdue")
@@ -225,32 +225,32 @@ def overdue_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The acting authority's clocks that ran out, most overdue first."""
-    engine = node_engine()
-    today = datetime.now(UTC).date()
-    found = [requests_service.clock_json(c, today)
-             for c in overdue_clocks(engine, _authority(engine, acting), today)]  # fmt: skip
-    if as_json:
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    if not found:
-        typer.echo("nothing overdue")
-    for c in found:
-        typer.echo(f"{c['request']}  {c['label']}  due {c['due']}")
+    with open_node_engine() as engine:
+        today = datetime.now(UTC).date()
+        found = [requests_service.clock_json(c, today)
+                 for c in overdue_clocks(engine, _authority(engine, acting), today)]  # fmt: skip
+        if as_json:
+            typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        if not found:
+            typer.echo("nothing overdue")
+        for c in found:
+            typer.echo(f"{c['request']}  {c['label']}  due {c['due']}")
 
 
 @app.command("expire-due")
 def expire_due_command() -> None:
     """Expire the preservations past their last day, unless a linked request is pending."""
-    engine = node_engine()
-    settings = load_settings()
-    lines = expire_due(engine, settings, InProcessTransport(engine, settings))
-    typer.echo("\n".join(lines) if lines else "no preservation is due to expire")
+    with open_node_engine() as engine:
+        settings = load_settings()
+        lines = expire_due(engine, settings, InProcessTransport(engine, settings))
+        typer.echo("\n".join(lines) if lines else "no preservation is due to expire")
 
 
 @app.command("deliver")
 def deliver_command() -> None:
     """Try again to deliver the signed messages still in the outbox."""
-    engine = node_engine()
-    results = deliver_pending(engine, InProcessTransport(engine, load_settings()))
-    delivered = sum(r.status in ("accepted", "duplicate") for r in results)
-    typer.echo(f"{len(results)} message(s) retried: {delivered} delivered")
+    with open_node_engine() as engine:
+        results = deliver_pending(engine, InProcessTransport(engine, load_settings()))
+        delivered = sum(r.status in ("accepted", "duplicate") for r in results)
+        typer.echo(f"{len(results)} message(s) retried: {delivered} delivered")
