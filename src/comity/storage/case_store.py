@@ -142,11 +142,13 @@ def pending_follow_ups(
     connection: Connection, row: RequestRow, linked_reference: str | None
 ) -> list[str]:
     """References of the requests linked to the preservation ``row`` that are still pending:
-    its follow-ups in any case of its authority, and the request it is held for."""
+    its follow-ups in any case of its authority, the requests whose document names it as
+    their ``linked_request``, and the request it is held for."""
     targets = sa.select(case_links.c.target_id).where(
         case_links.c.source_id == row.id, case_links.c.kind == "follow_up"
     )
-    condition: sa.ColumnElement[bool] = requests.c.id.in_(targets)
+    declared = requests.c.document["linked_request"].as_string() == row.reference
+    condition: sa.ColumnElement[bool] = sa.or_(requests.c.id.in_(targets), declared)
     if linked_reference:
         condition = sa.or_(condition, requests.c.reference == linked_reference)
     found = connection.execute(
