@@ -250,6 +250,8 @@ def _accept(
         raise ValidationFailed(f"the message's event is malformed: {error}") from None
     reference = str(_field(payload, "reference"))
     if action is Action.SEND:
+        # Screening (the safeguards engine) of a received request is called here, before its
+        # copy is created; the sending side screens in requests.act. One place each.
         row = _new_copy(connection, payload, recipient, reference, RequestState(event["from"]), at)
         tag = "request.received"
     else:
