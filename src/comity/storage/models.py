@@ -29,7 +29,6 @@ __all__ = [
     "registry_snapshots",
     "request_transitions",
     "requests",
-    "use_records",
 ]
 
 #: Constraint names that Alembic's batch mode can find again on SQLite.
@@ -273,19 +272,6 @@ messages = sa.Table(
     sa.Index("ix_messages_recipient", "recipient", "direction"),
 )
 
-#: Use limitations (Art 40(19)), consent requests, onward-transfer authorisations (Art 36(3))
-#: and delayed notifications of a request copy, as recorded facts.
-use_records = sa.Table(
-    "use_records",
-    metadata,
-    sa.Column("seq", _SEQ, primary_key=True),
-    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), nullable=False),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("body", sa.JSON(), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("event_seq", _SEQ, sa.ForeignKey("events.seq"), nullable=False),
-)
-
 #: Tables whose rows may be inserted but never changed or removed.
 APPEND_ONLY_TABLES: tuple[str, ...] = (
     "events",
@@ -296,7 +282,6 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "request_transitions",
     "case_links",
     "case_evidence",
-    "use_records",
 )
 #: Tables whose rows may be inserted and updated, never removed.
 UPDATABLE_TABLES: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""Requests on both sides, hosted authorities, API tokens, cases, messages, use records.
+"""Requests on both sides, hosted authorities, API tokens, cases, idempotency, messages.
 
 Revision ID: 0004
 Revises: 0003
@@ -17,7 +17,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-_APPEND_ONLY = ("request_transitions", "case_links", "case_evidence", "use_records")
+_APPEND_ONLY = ("request_transitions", "case_links", "case_evidence")
 _NO_DELETE = ("hosted_authorities", "requests", "messages")
 
 
@@ -192,24 +192,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("request_id", "sequence", name=op.f("pk_request_transitions")),
         sa.UniqueConstraint("event_seq", name=op.f("uq_request_transitions_event_seq")),
     )
-    op.create_table(
-        "use_records",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("request_id", sa.String(length=36), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "event_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_seq"], ["events.seq"], name=op.f("fk_use_records_event_seq_events")
-        ),
-        sa.ForeignKeyConstraint(
-            ["request_id"], ["requests.id"], name=op.f("fk_use_records_request_id_requests")
-        ),
-        sa.PrimaryKeyConstraint("seq", name=op.f("pk_use_records")),
-    )
 
     for table in _APPEND_ONLY:
         make_append_only(op.get_bind(), table)
@@ -220,7 +202,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in (*_APPEND_ONLY, *_NO_DELETE):
         drop_append_only(op.get_bind(), table)
-    op.drop_table("use_records")
     op.drop_table("request_transitions")
     op.drop_table("case_requests")
     op.drop_table("case_links")
