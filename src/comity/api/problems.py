@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from comity import errors
+from comity.services.errors import PreconditionFailed, PreconditionRequired, Unauthenticated
 
 __all__ = ["PROBLEMS", "PROBLEM_JSON", "install_problem_handlers", "problem_response"]
 
@@ -27,10 +28,13 @@ PROBLEMS: tuple[tuple[type[errors.Error], int, str], ...] = (
     (errors.ValidationFailed, 422, "validation-failed"),
     (errors.SafeguardViolation, 422, "safeguard-violation"),
     (errors.InvalidTransition, 409, "invalid-transition"),
+    (PreconditionFailed, 412, "precondition-failed"),
+    (PreconditionRequired, 428, "precondition-required"),
     (errors.Conflict, 409, "conflict"),
     (errors.ImportRejected, 422, "import-rejected"),
     (errors.DataFileError, 422, "data-file-error"),
     (errors.NotFound, 404, "not-found"),
+    (Unauthenticated, 401, "unauthenticated"),
     (errors.PermissionDenied, 403, "permission-denied"),
     (errors.SignatureInvalid, 422, "signature-invalid"),
     (errors.PackageIntegrityError, 422, "package-integrity"),
@@ -63,6 +67,8 @@ def problem_response(
         body["instance"] = instance
     body.update(extensions)
     headers = {"Retry-After": "5"} if status == 503 else None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="comity"'}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -14,6 +14,8 @@ from comity.cli._errors import ComityGroup, LazyCommand
 
 #: Every sub-command: its name, the module that defines it, and the Typer app or function there.
 COMMANDS: tuple[LazyCommand, ...] = (
+    LazyCommand("authority", "comity.cli.authority", "app"),
+    LazyCommand("case", "comity.cli.case", "app"),
     LazyCommand("db", "comity.cli.db", "app"),
     LazyCommand("demo", "comity.cli.serve", "demo"),
     LazyCommand("evidence", "comity.cli.evidence", "app"),

@@ -9,35 +9,25 @@ so it must equal the node's name.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import platformdirs
 
 from comity.config import Settings
 from comity.errors import ConfigurationError, ValidationFailed
 from comity.ledger.note import Ed25519Signer
+from comity.services.key_files import create_private_file, default_secret_path
 
 __all__ = ["default_key_path", "load_log_signer", "read_signer", "write_new_key"]
 
 
 def default_key_path() -> Path:
     """``<user data dir>/comity/log.key``, beside the default database."""
-    return Path(platformdirs.user_data_dir("comity", appauthor=False)) / "log.key"
+    return default_secret_path("log.key")
 
 
 def write_new_key(path: Path, name: str) -> Ed25519Signer:
     """Create a new key named ``name`` in a new file (mode 0600); never overwrites a file."""
     signer = Ed25519Signer.generate(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise ConfigurationError(f"{path} already exists; refusing to overwrite a key") from None
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(signer.skey + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    create_private_file(path, (signer.skey + "\n").encode("ascii"))
     return signer
 
 

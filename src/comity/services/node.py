@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -11,7 +13,7 @@ from comity.config import load_settings
 from comity.storage import migrate
 from comity.storage.engine import connect, ping
 
-__all__ = ["existing_node_engine", "node_engine"]
+__all__ = ["existing_node_engine", "node_engine", "open_node_engine"]
 
 
 def node_engine() -> Engine:
@@ -34,3 +36,13 @@ def existing_node_engine() -> Engine | None:
         if not database or database == ":memory:" or not Path(database).expanduser().exists():
             return None
     return node_engine()
+
+
+@contextmanager
+def open_node_engine() -> Iterator[Engine]:
+    """:func:`node_engine` for the length of a command; its connections closed afterwards."""
+    engine = node_engine()
+    try:
+        yield engine
+    finally:
+        engine.dispose()

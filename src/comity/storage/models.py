@@ -12,13 +12,23 @@ import sqlalchemy as sa
 __all__ = [
     "APPEND_ONLY_TABLES",
     "UPDATABLE_TABLES",
+    "api_tokens",
+    "case_evidence",
+    "case_links",
+    "case_requests",
+    "cases",
     "event_entries",
     "events",
+    "hosted_authorities",
+    "idempotency_keys",
     "log_checkpoints",
     "log_hashes",
     "log_leaves",
+    "messages",
     "metadata",
     "registry_snapshots",
+    "request_transitions",
+    "requests",
 ]
 
 #: Constraint names that Alembic's batch mode can find again on SQLite.
@@ -111,6 +121,157 @@ registry_snapshots = sa.Table(
     sa.Column("sources", sa.JSON(), nullable=False),
 )
 
+_SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+#: Authorities hosted on this node: their directory facts, public keys, and their private
+#: keys (Ed25519 signing key then X25519 decryption key, 64 bytes) sealed with the node secret
+#: (AES-256-GCM, see comity.services.node_secret). Never deleted.
+hosted_authorities = sa.Table(
+    "hosted_authorities",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("participant", sa.String(3), nullable=False),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("languages", sa.JSON(), nullable=False),
+    sa.Column("signing_key", sa.String(64), nullable=False),
+    sa.Column("age_recipient", sa.String(100), nullable=False),
+    sa.Column("sealed_private_keys", sa.LargeBinary(), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: API tokens: only the SHA-256 of each token is kept; the token is shown once.
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column(
+        "authority_id", sa.String(100), sa.ForeignKey("hosted_authorities.id"), nullable=False
+    ),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: One side's copy of a request: the requesting authority's, or the requested authority's
+#: (linked by ``message_id``, the id of the signed message that sent it). ``version`` grows
+#: with every change and is the ETag. ``initial_state`` is where the copy's history starts.
+requests = sa.Table(
+    "requests",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "authority_id", sa.String(100), sa.ForeignKey("hosted_authorities.id"), nullable=False
+    ),
+    sa.Column("side", sa.String(20), nullable=False),
+    sa.Column("reference", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("requesting_authority", sa.String(100), nullable=False),
+    sa.Column("requested_authority", sa.String(100), nullable=True),
+    sa.Column("requesting_state", sa.String(3), nullable=False),
+    sa.Column("requested_state", sa.String(3), nullable=True),
+    sa.Column("initial_state", sa.String(30), nullable=False),
+    sa.Column("state", sa.String(30), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),
+    sa.Column("document", sa.JSON(), nullable=False),
+    sa.Column("message_id", sa.String(36), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("authority_id", "reference", name="uq_requests_authority_reference"),
+    sa.Index("ix_requests_authority_state", "authority_id", "state"),
+    sa.Index("ix_requests_reference", "reference"),
+)
+
+#: Every lifecycle event of a request copy, in order; each row names its journal event.
+request_transitions = sa.Table(
+    "request_transitions",
+    metadata,
+    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), primary_key=True),
+    sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("from_state", sa.String(30), nullable=False),
+    sa.Column("to_state", sa.String(30), nullable=False),
+    sa.Column("side", sa.String(20), nullable=False),
+    sa.Column("authority", sa.String(100), nullable=False),
+    sa.Column("officer", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reasons", sa.Text(), nullable=True),
+    sa.Column("documents", sa.JSON(), nullable=False),
+    sa.Column("preserved_until", sa.Date(), nullable=True),
+    sa.Column("linked_request", sa.String(100), nullable=True),
+    sa.Column("event_seq", _SEQ, sa.ForeignKey("events.seq"), nullable=False, unique=True),
+)
+
+#: Cases of one authority: the requests of one investigation.
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "authority_id", sa.String(100), sa.ForeignKey("hosted_authorities.id"), nullable=False
+    ),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+case_requests = sa.Table(
+    "case_requests",
+    metadata,
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), primary_key=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+)
+
+case_links = sa.Table(
+    "case_links",
+    metadata,
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("source_id", sa.String(36), sa.ForeignKey("requests.id"), primary_key=True),
+    sa.Column("target_id", sa.String(36), sa.ForeignKey("requests.id"), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+case_evidence = sa.Table(
+    "case_evidence",
+    metadata,
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("package", sa.String(200), primary_key=True),
+    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), nullable=False),
+    sa.Column("received_on", sa.Date(), nullable=False),
+)
+
+#: POST replays: a key an authority used, the SHA-256 of the request, the stored response.
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column(
+        "authority_id", sa.String(100), sa.ForeignKey("hosted_authorities.id"), primary_key=True
+    ),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("request_sha256", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer(), nullable=False),
+    sa.Column("response", sa.JSON(), nullable=False),
+    sa.Column("headers", sa.JSON(), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: Signed messages: ``out`` (the outbox of a hosted sender) and ``in`` (what a hosted
+#: recipient received: ``accepted`` or ``rejected`` with the reason). Status may change
+#: (pending to delivered), rows never disappear.
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True),
+    sa.Column("message_id", sa.String(36), nullable=False),
+    sa.Column("direction", sa.String(3), nullable=False),
+    sa.Column("sender", sa.String(100), nullable=False),
+    sa.Column("recipient", sa.String(100), nullable=False),
+    sa.Column("envelope", sa.JSON(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_messages_recipient", "recipient", "direction"),
+)
+
 #: Tables whose rows may be inserted but never changed or removed.
 APPEND_ONLY_TABLES: tuple[str, ...] = (
     "events",
@@ -118,6 +279,14 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "log_leaves",
     "log_hashes",
     "registry_snapshots",
+    "request_transitions",
+    "case_links",
+    "case_evidence",
 )
 #: Tables whose rows may be inserted and updated, never removed.
-UPDATABLE_TABLES: tuple[str, ...] = ("log_checkpoints",)
+UPDATABLE_TABLES: tuple[str, ...] = (
+    "log_checkpoints",
+    "hosted_authorities",
+    "requests",
+    "messages",
+)
