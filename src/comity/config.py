@@ -19,6 +19,8 @@ variable                       meaning
 ``COMITY_SECRET_KEY_FILE``     file holding the node's secret for keyed hashes (optional)
 ``COMITY_WITNESS_KEYS``        comma-separated verifier keys of the witnesses whose
                                cosignatures the node accepts on its checkpoints (optional)
+``COMITY_BLOB_DIR``            directory of the content-addressed store of evidence packages
+                               (default ``<user data dir>/comity/blobs``)
 =============================  ==========================================================
 """
 
@@ -34,7 +36,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from comity.errors import ConfigurationError, Error
 from comity.ledger.cosignature import CosignatureVerifier
 
-__all__ = ["LogFormat", "LogLevel", "Settings", "default_database_url", "load_settings"]
+__all__ = ["LogFormat", "LogLevel", "Settings", "default_blob_dir", "default_database_url", "load_settings"]
 
 ENV_PREFIX = "COMITY_"
 
@@ -61,6 +63,11 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir / 'comity.db'}"
 
 
+def default_blob_dir() -> Path:
+    """The evidence blob store in the user's data directory, e.g. ``~/.local/share/comity/blobs``."""
+    return Path(platformdirs.user_data_dir("comity", appauthor=False)) / "blobs"
+
+
 def _split_keys(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -81,6 +88,7 @@ class Settings(BaseSettings):
     log_key_file: Path | None = None
     secret_key_file: Path | None = None
     witness_keys: str = ""
+    blob_dir: Path = Field(default_factory=default_blob_dir)
 
     @field_validator("database_url")
     @classmethod

@@ -18,7 +18,10 @@ __all__ = [
     "case_requests",
     "cases",
     "event_entries",
+    "custody_events",
     "events",
+    "evidence_packages",
+    "evidence_uploads",
     "hosted_authorities",
     "idempotency_keys",
     "log_checkpoints",
@@ -272,6 +275,63 @@ messages = sa.Table(
     sa.Index("ix_messages_recipient", "recipient", "direction"),
 )
 
+#: Uploads of evidence packages in progress (docs/formats/evidence-transfer.md): the producer's
+#: signed receipt, checked when the upload was created, names the digest and size the bytes
+#: must have. The row is removed when the package is accepted or refused; the bytes received so
+#: far are in the blob store's partial area under the digest.
+evidence_uploads = sa.Table(
+    "evidence_uploads",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column(
+        "authority_id", sa.String(100), sa.ForeignKey("hosted_authorities.id"), nullable=False
+    ),
+    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), nullable=False),
+    sa.Column("package_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("package_size", sa.BigInteger(), nullable=False),
+    sa.Column("receipt", sa.JSON(), nullable=False),
+    sa.Column("officer", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: Evidence packages the node accepted: the bytes are in the blob store under
+#: ``package_sha256``; the receipt is the producer's, checked against the directory key.
+#: ``request_id`` is the producer's copy of the request, ``recipient_request_id`` the
+#: recipient's copy when the recipient is hosted here.
+evidence_packages = sa.Table(
+    "evidence_packages",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("package_sha256", sa.String(64), nullable=False),
+    sa.Column("package_size", sa.BigInteger(), nullable=False),
+    sa.Column("package_id", sa.String(100), nullable=False),
+    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), nullable=False),
+    sa.Column("recipient_request_id", sa.String(36), sa.ForeignKey("requests.id"), nullable=True),
+    sa.Column("producer_authority", sa.String(100), nullable=False),
+    sa.Column("recipient_authority", sa.String(100), nullable=False),
+    sa.Column("receipt", sa.JSON(), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("request_id", "package_sha256", name="uq_evidence_packages_request_sha"),
+    sa.Index("ix_evidence_packages_recipient", "recipient_authority"),
+)
+
+#: The node's chain of custody of each package: signed custody events
+#: (``comity-custody-event/v1``, RFC 8785 line in ``line``), hash-chained per package, each
+#: naming the journal event that put it in the ledger.
+custody_events = sa.Table(
+    "custody_events",
+    metadata,
+    sa.Column("package", sa.String(36), sa.ForeignKey("evidence_packages.id"), primary_key=True),
+    sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("authority", sa.String(100), nullable=False),
+    sa.Column("person", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("line", sa.Text(), nullable=False),
+    sa.Column("line_sha256", sa.String(64), nullable=False),
+    sa.Column("event_seq", _SEQ, sa.ForeignKey("events.seq"), nullable=False, unique=True),
+)
+
 #: Tables whose rows may be inserted but never changed or removed.
 APPEND_ONLY_TABLES: tuple[str, ...] = (
     "events",
@@ -282,6 +342,8 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "request_transitions",
     "case_links",
     "case_evidence",
+    "evidence_packages",
+    "custody_events",
 )
 #: Tables whose rows may be inserted and updated, never removed.
 UPDATABLE_TABLES: tuple[str, ...] = (
