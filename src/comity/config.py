@@ -36,7 +36,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from comity.errors import ConfigurationError, Error
 from comity.ledger.cosignature import CosignatureVerifier
 
-__all__ = ["LogFormat", "LogLevel", "Settings", "default_blob_dir", "default_database_url", "load_settings"]
+__all__ = [
+    "LogFormat",
+    "LogLevel",
+    "Settings",
+    "default_blob_dir",
+    "default_database_url",
+    "load_settings",
+]
 
 ENV_PREFIX = "COMITY_"
 
@@ -64,7 +71,7 @@ def default_database_url() -> str:
 
 
 def default_blob_dir() -> Path:
-    """The evidence blob store in the user's data directory, e.g. ``~/.local/share/comity/blobs``."""
+    """The evidence blob store in the data directory, e.g. ``~/.local/share/comity/blobs``."""
     return Path(platformdirs.user_data_dir("comity", appauthor=False)) / "blobs"
 
 

@@ -13,7 +13,17 @@ from fastapi import FastAPI
 
 from comity import __version__
 from comity.api.problems import install_problem_handlers
-from comity.api.routes import cases, health, log, node, registry, requests, transparency, treaty
+from comity.api.routes import (
+    cases,
+    evidence,
+    health,
+    log,
+    node,
+    registry,
+    requests,
+    transparency,
+    treaty,
+)
 from comity.config import Settings, load_settings
 from comity.services.log_key import load_log_signer
 from comity.services.sequencer import BackgroundSequencer
@@ -68,7 +78,7 @@ def create_app(settings: Settings | None = None, *, sequencer: bool = True) -> F
     install_problem_handlers(app)
     app.include_router(health.router)
     routers = (node.router, treaty.router, registry.router, transparency.router)
-    for router in (*routers, requests.router, cases.router):
+    for router in (*routers, requests.router, cases.router, evidence.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(log.router, prefix="/log")
     return app

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from comity import errors
 from comity.services.errors import PreconditionFailed, PreconditionRequired, Unauthenticated
+from comity.services.evidence_transfer import RangeNotSatisfiable
 
 __all__ = ["PROBLEMS", "PROBLEM_JSON", "install_problem_handlers", "problem_response"]
 
@@ -30,6 +31,7 @@ PROBLEMS: tuple[tuple[type[errors.Error], int, str], ...] = (
     (errors.InvalidTransition, 409, "invalid-transition"),
     (PreconditionFailed, 412, "precondition-failed"),
     (PreconditionRequired, 428, "precondition-required"),
+    (RangeNotSatisfiable, 416, "range-not-satisfiable"),
     (errors.Conflict, 409, "conflict"),
     (errors.ImportRejected, 422, "import-rejected"),
     (errors.DataFileError, 422, "data-file-error"),

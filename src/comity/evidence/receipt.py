@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,13 @@ __all__ = [
     "check_package",
     "load_receipt",
     "make_receipt",
+    "parse_receipt",
     "receipt_path",
 ]
 
 RECEIPT_FORMAT = "comity-evidence-receipt/v1"
 _READ_SIZE = 1 << 20
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def receipt_path(package: Path) -> Path:
@@ -90,11 +93,24 @@ def load_receipt(path: Path, producers: Sequence[PublicAuthority] | None = None)
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise PackageIntegrityError(f"cannot read the receipt {path.name}: {exc}") from None
+    return parse_receipt(document, producers, name=path.name)
+
+
+def parse_receipt(
+    document: Any, producers: Sequence[PublicAuthority] | None = None, *, name: str = "receipt"
+) -> Receipt:
+    """Verify a receipt document (already parsed JSON) as :func:`load_receipt` does."""
     if not isinstance(document, dict) or set(document) != _KEYS:
-        raise PackageIntegrityError(f"the receipt {path.name} is not a {RECEIPT_FORMAT} document")
+        raise PackageIntegrityError(f"the receipt {name} is not a {RECEIPT_FORMAT} document")
     if document["format"] != RECEIPT_FORMAT:
-        raise PackageIntegrityError(f"the receipt {path.name} is not a {RECEIPT_FORMAT} document")
+        raise PackageIntegrityError(f"the receipt {name} is not a {RECEIPT_FORMAT} document")
     try:
+        size = document["package_size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise ValueError("package_size is not a byte count")
+        digest = document["package_sha256"]
+        if not isinstance(digest, str) or not _HEX64.match(digest):
+            raise ValueError("package_sha256 is not a lower-case hex SHA-256")
         producer = PublicAuthority.from_party(document["producer"])
         verify_document(document, producer, "receipt")
     except (ValueError, SignatureInvalid) as exc:
