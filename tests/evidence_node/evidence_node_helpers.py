@@ -18,7 +18,6 @@ from comity.evidence.age_header import AgeRecipient
 from comity.services.authorities import HostedAuthority, signing_key
 from comity.storage.engine import read_transaction
 
-
 EXAMPLE = Path(__file__).parents[2] / "docs" / "formats" / "examples" / "preservation-request.json"
 
 
