@@ -1,4 +1,4 @@
-"""``comity evidence``: seal, verify and open evidence packages, and show their custody.
+"""``comity evidence``: seal, verify, open, upload and download packages; show custody.
 
 Thin commands over :mod:`comity.evidence`; long runs show a rich progress bar on a terminal.
 """
@@ -23,6 +23,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from comity.cli._evidence_client import EvidenceClient
 from comity.errors import DataFileError, ValidationFailed
 from comity.evidence import (
     ACTIONS,
@@ -284,3 +285,55 @@ def custody_command(
                 f"{e.authority.name} <{e.authority.key_id}>{note_text}"
             )
         typer.echo(f"{len(events)} event(s); signatures and hash chain verified")
+
+
+NodeOption = Annotated[
+    str, typer.Option("--node", help="The node's base URL, e.g. https://node.example.")
+]
+TokenOption = Annotated[
+    str,
+    typer.Option(
+        "--token", envvar="COMITY_TOKEN", help="The authority's API token (or COMITY_TOKEN)."
+    ),
+]
+
+
+@app.command("upload")
+def upload_command(
+    package: Annotated[Path, typer.Argument(help="The package file (its receipt beside it).")],
+    node: NodeOption,
+    token: TokenOption,
+    request: Annotated[str, typer.Option("--request", help="The request it answers.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the package as JSON.")] = False,
+) -> None:
+    """Upload a sealed package to the node for the requesting authority. Run it again after
+    an interruption: the node says how much it holds and the upload goes on from there."""
+    with (
+        EvidenceClient(node, token) as client,
+        _progress("uploading", package.stat().st_size) as progress,
+    ):
+        accepted = client.upload(package, request, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(accepted, indent=2))
+        return
+    typer.echo(f"accepted by the node as {accepted['id']} for {accepted['recipient_authority']}")
+    typer.echo(f"package sha256 {accepted['package_sha256']} ({accepted['package_size']} bytes)")
+
+
+@app.command("download")
+def download_command(
+    package: Annotated[str, typer.Argument(help="The package id on the node.")],
+    node: NodeOption,
+    token: TokenOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The package file to write.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the package as JSON.")] = False,
+) -> None:
+    """Download a package sent to your authority; an interrupted download resumes from
+    OUTPUT.part. The file is checked against the producer's signed receipt before it is kept."""
+    with EvidenceClient(node, token) as client, _progress("downloading", 0) as progress:
+        meta = client.download(package, output, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(meta, indent=2))
+        return
+    typer.echo(f"downloaded {output} ({meta['package_size']} bytes), matching its receipt")
+    typer.echo(f"receipt {receipt_path(output)}; node custody {output.name}.node-custody.jsonl")
