@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from comity.config import load_settings
+from comity.errors import Conflict
 from comity.services import authorities as service
+from comity.services.authority_keys import export_keys as export_keys_service
 from comity.services.node import open_node_engine
 
 app = typer.Typer(
@@ -55,3 +58,22 @@ def token(authority_id: Annotated[str, typer.Argument(help="A hosted authority's
     """Issue a new API token for an authority. It is printed once and never stored."""
     with open_node_engine() as engine:
         typer.echo(service.issue_token(engine, authority_id))
+
+
+@app.command("export-keys")
+def export_keys(
+    authority_id: Annotated[str, typer.Argument(help="A hosted authority's id.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory for the key files.")],
+) -> None:
+    """Write a hosted authority's keys as ID.identity, ID.signing-key and ID.pub.json, so
+    its custodians can seal (receipts that verify against the directory) and open evidence
+    with 'comity evidence' or 'age'. The export is recorded in the ledger. Keep the files
+    secret; existing files are never overwritten."""
+    with open_node_engine() as engine:
+        keys = export_keys_service(engine, load_settings(), authority_id)
+    try:
+        written = keys.write(output)
+    except FileExistsError as exc:
+        raise Conflict(str(exc)) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
