@@ -53,6 +53,9 @@ class BlobStore(Protocol):
         discarded and PackageIntegrityError raised). Returns the new offset.
         """
 
+    def discard(self, digest: str) -> None:
+        """Delete the bytes of an unfinished upload of ``digest`` (none: nothing to do)."""
+
 
 class FileBlobStore:
     """A :class:`BlobStore` in a directory of the file system."""
@@ -84,6 +87,10 @@ class FileBlobStore:
         """See :meth:`BlobStore.upload_offset`."""
         partial = self._partial(digest)
         return partial.stat().st_size if partial.exists() else 0
+
+    def discard(self, digest: str) -> None:
+        """See :meth:`BlobStore.discard`."""
+        self._partial(digest).unlink(missing_ok=True)
 
     def put(self, digest: str, src: BinaryIO) -> None:
         """See :meth:`BlobStore.put`."""

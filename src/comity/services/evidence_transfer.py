@@ -194,9 +194,7 @@ def upload_state(
 
 def _refuse(engine: Engine, settings: Settings, upload: store.UploadRow) -> None:
     """Forget a refused upload and every byte of it."""
-    blobs = blob_store(settings)
-    if isinstance(blobs, FileBlobStore):
-        (blobs.root / "partial" / upload.package_sha256).unlink(missing_ok=True)
+    blob_store(settings).discard(upload.package_sha256)
     with write_transaction(engine) as connection:
         store.delete_upload(connection, upload.id)
 
