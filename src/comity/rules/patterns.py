@@ -240,21 +240,30 @@ def _emergency_share(
 
 
 def cluster_finding(
-    instrument: Instrument, t: PatternThresholds, state: str, flag: str, refs: Sequence[str]
+    instrument: Instrument,
+    t: PatternThresholds,
+    state: str,
+    flag: str,
+    refs: Sequence[str],
+    count: int | None = None,
 ) -> Finding | None:
-    """The ``protected_cluster`` finding for ``flag`` among ``state``'s requests ``refs``."""
-    if len(refs) < t.cluster_min_requests:
+    """The ``protected_cluster`` finding for ``flag`` among ``state``'s requests ``refs``.
+
+    ``count`` is the number of such requests when ``refs`` lists only some of them.
+    """
+    n = len(refs) if count is None else count
+    if n < t.cluster_min_requests:
         return None
     return _finding(
         instrument,
         "pattern.protected_cluster",
         f"{state}:{flag}",
         "Requests cluster on privileged persons or flagged offences",
-        f"{len(refs)} requests from {state} concern {flag.replace('_', ' ')}.",
+        f"{n} requests from {state} concern {flag.replace('_', ' ')}.",
         "Whether the requests, together, target protected expression, association, "
         "belief or privileged persons.",
         refs,
-        (("requesting State", state), ("flag", flag), ("requests", str(len(refs)))),
+        (("requesting State", state), ("flag", flag), ("requests", str(n))),
         ("Art 6(2)", "Art 40(22)"),
     )
 

@@ -10,6 +10,7 @@ stored hash unmatchable: keep the file with the database's backups.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from pathlib import Path
 
@@ -49,8 +50,7 @@ def load_node_secret(settings: Settings) -> bytes:
         return read_node_secret(settings.secret_key_file)
     path = default_secret_path()
     if not path.exists():
-        try:
+        # Another process may create it first: then read theirs.
+        with contextlib.suppress(ConfigurationError):
             create_secret_file(path, secrets.token_hex(SECRET_BYTES) + "\n")
-        except ConfigurationError:
-            pass  # another process created it first: read theirs
     return read_node_secret(path)

@@ -202,6 +202,9 @@ request_summaries = sa.Table(
         "requesting_state",
         "investigation_hash",
     ),
+    sa.Index(
+        "ix_request_summaries_authority", "requested_state", "requesting_authority", "urgency"
+    ),
 )
 
 #: The keyed hashes (HMAC-SHA-256 under the node secret) of the identifiers (``kind`` ``i``)

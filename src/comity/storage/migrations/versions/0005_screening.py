@@ -99,6 +99,11 @@ def upgrade() -> None:
         "request_summaries",
         ["requested_state", "requesting_state", "investigation_hash"],
     )
+    op.create_index(
+        "ix_request_summaries_authority",
+        "request_summaries",
+        ["requested_state", "requesting_authority", "urgency"],
+    )
     op.create_table(
         "request_summary_hashes",
         sa.Column("hash", sa.String(64), nullable=False),
