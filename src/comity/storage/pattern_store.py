@@ -85,7 +85,8 @@ def _add_counts(connection: Connection, deltas: Counter[tuple[str, str, bool]]) 
         totals[(state, authority)] += n
         if emergency:
             emergencies[(state, authority)] += n
-    if not totals:
+    keys = sorted(k for k in totals if totals[k] or emergencies[k])
+    if not keys:
         return
     insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert
     statement = insert(pattern_counts)
@@ -102,10 +103,10 @@ def _add_counts(connection: Connection, deltas: Counter[tuple[str, str, bool]]) 
             {
                 "requested_state": state,
                 "requesting_authority": authority,
-                "total": n,
+                "total": totals[(state, authority)],
                 "emergencies": emergencies[(state, authority)],
             }
-            for (state, authority), n in sorted(totals.items())
+            for state, authority in keys
         ],
     )
 
@@ -136,7 +137,7 @@ def store_summary(connection: Connection, summary: RequestSummary) -> None:
     deltas[
         (summary.requested_state, summary.requesting_authority, summary.urgency == "emergency")
     ] += 1
-    _add_counts(connection, +deltas)
+    _add_counts(connection, deltas)
 
 
 def insert_summaries(connection: Connection, summaries: Iterable[RequestSummary]) -> int:
