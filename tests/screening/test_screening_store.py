@@ -175,7 +175,7 @@ def test_no_identifier_person_or_case_number_is_stored_in_clear(engine: Engine) 
     assert found == []
 
 
-def test_the_sealed_subject_opens_only_with_the_node_secret(engine: Engine) -> None:
+def test_the_sealed_subject_opens_only_with_the_node_secret() -> None:
     doc = document()
     sealed = service.seal_subject(
         SECRET, "REQ-1", "requested", service.Subject(doc, DAY.date(), service.Annotations())

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from comity import __version__
 from comity.api.problems import install_problem_handlers
-from comity.api.routes import health, log, node, registry, transparency, treaty
+from comity.api.routes import health, log, node, registry, screening, transparency, treaty
 from comity.config import Settings, load_settings
 from comity.services.log_key import load_log_signer
 from comity.services.sequencer import BackgroundSequencer
@@ -67,7 +67,13 @@ def create_app(settings: Settings | None = None, *, sequencer: bool = True) -> F
     app.state.sequencer = None
     install_problem_handlers(app)
     app.include_router(health.router)
-    for router in (node.router, treaty.router, registry.router, transparency.router):
+    for router in (
+        node.router,
+        treaty.router,
+        registry.router,
+        transparency.router,
+        screening.router,
+    ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(log.router, prefix="/log")
     return app

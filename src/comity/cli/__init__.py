@@ -44,18 +44,22 @@ def _root(
 # Sub-commands, one module each; registered here and nowhere else.
 from comity.cli.db import app as db_app  # noqa: E402
 from comity.cli.ledger import app as ledger_app  # noqa: E402
+from comity.cli.profiles import app as profiles_app  # noqa: E402
 from comity.cli.registry import app as registry_app  # noqa: E402
 from comity.cli.request import app as request_app  # noqa: E402
 from comity.cli.rules import app as rules_app  # noqa: E402
 from comity.cli.rules import screen_command  # noqa: E402
+from comity.cli.screening import app as screening_app  # noqa: E402
 from comity.cli.serve import demo, serve  # noqa: E402
 from comity.cli.treaty import app as treaty_app  # noqa: E402
 
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(profiles_app, name="profiles")
 app.add_typer(registry_app, name="registry")
 app.add_typer(request_app, name="request")
 app.add_typer(rules_app, name="rules")
+app.add_typer(screening_app, name="screening")
 app.add_typer(treaty_app, name="treaty")
 app.command("serve")(serve)
 app.command("demo")(demo)
