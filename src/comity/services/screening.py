@@ -64,7 +64,7 @@ from comity.storage.screening_store import (
     decisions_of,
     insert_decision,
     insert_report,
-    latest_reports,
+    latest_report,
     put_subject,
     reports_of,
 )
@@ -192,7 +192,7 @@ def screen_and_store(
         pattern_store.store_summary(connection, summary)
         findings += patterns_for(connection, summary, inputs.rules.instrument, thresholds)
     report = dataclasses.replace(report, findings=redact(findings, document))
-    previous = latest_reports(connection, [request_id], side.value).get(request_id)
+    previous = latest_report(connection, request_id, side.value)
     seq = insert_report(connection, request_id, side.value, report)
     put_subject(
         connection,

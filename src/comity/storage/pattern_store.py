@@ -184,16 +184,20 @@ def refused_earlier(
     ``hashes``: request id -> requesting State."""
     if not hashes:
         return {}
+    # Two steps, so that every database starts from the hash index (a join may be planned
+    # from the requested State's index instead, which spans the whole history).
+    sharing = connection.execute(
+        sa.select(_h.request_id).distinct().where(_h.hash.in_(sorted(hashes)))
+    ).scalars()
+    candidates = sorted(set(sharing) - {exclude})
+    if not candidates:
+        return {}
     rows = connection.execute(
-        sa.select(_s.request_id, _s.requesting_state)
-        .distinct()
-        .select_from(request_summary_hashes.join(request_summaries, _s.request_id == _h.request_id))
-        .where(
-            _h.hash.in_(sorted(hashes)),
+        sa.select(_s.request_id, _s.requesting_state).where(
+            _s.request_id.in_(candidates),
             _s.requested_state == requested_state,
             _s.outcome == "refused",
             _s.at < db_time(connection, before),
-            _s.request_id != exclude,
         )
     )
     return {row.request_id: row.requesting_state for row in rows}

@@ -33,6 +33,7 @@ __all__ = [
     "insert_profile_snapshot",
     "insert_report",
     "latest_profile_snapshot",
+    "latest_report",
     "latest_reports",
     "put_subject",
     "reports_of",
@@ -105,6 +106,17 @@ def reports_of(connection: Connection, request_id: str, side: str) -> list[Store
         .order_by(screening_reports.c.seq)
     )
     return [_stored(row) for row in rows]
+
+
+def latest_report(connection: Connection, request_id: str, side: str) -> StoredReport | None:
+    """The newest report of a request on one side, or ``None``."""
+    row = connection.execute(
+        sa.select(*_REPORT_COLUMNS)
+        .where(screening_reports.c.request_id == request_id, screening_reports.c.side == side)
+        .order_by(screening_reports.c.seq.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _stored(row)
 
 
 def latest_reports(
