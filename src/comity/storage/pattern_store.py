@@ -25,7 +25,7 @@ from comity.storage.models import (
     request_summary_flags,
     request_summary_hashes,
 )
-from comity.storage.screening_store import db_time
+from comity.storage.screening_store import db_time, from_db_time
 
 __all__ = [
     "authority_counts",
@@ -184,8 +184,8 @@ def refused_earlier(
     ``hashes``: request id -> requesting State."""
     if not hashes:
         return {}
-    # Two steps, so that every database starts from the hash index (a join may be planned
-    # from the requested State's index instead, which spans the whole history).
+    # By primary key only, filtered here: given more conditions, a planner without statistics
+    # may start from the requested State's index, which spans the whole history.
     sharing = connection.execute(
         sa.select(_h.request_id).distinct().where(_h.hash.in_(sorted(hashes)))
     ).scalars()
@@ -193,14 +193,18 @@ def refused_earlier(
     if not candidates:
         return {}
     rows = connection.execute(
-        sa.select(_s.request_id, _s.requesting_state).where(
-            _s.request_id.in_(candidates),
-            _s.requested_state == requested_state,
-            _s.outcome == "refused",
-            _s.at < db_time(connection, before),
+        sa.select(_s.request_id, _s.requesting_state, _s.requested_state, _s.outcome, _s.at).where(
+            _s.request_id.in_(candidates)
         )
     )
-    return {row.request_id: row.requesting_state for row in rows}
+    limit = from_db_time(db_time(connection, before))
+    return {
+        row.request_id: row.requesting_state
+        for row in rows
+        if row.requested_state == requested_state
+        and row.outcome == "refused"
+        and from_db_time(row.at) < limit
+    }
 
 
 def authority_counts(
