@@ -2,7 +2,8 @@
 
 ``run REQUEST_ID FILE`` screens a request document and stores the report under the request's
 identifier (what the requests services do when a request is received); ``show`` prints the
-current report with its decisions and what stops a grant; ``decide`` accepts or overrides a
+current report with its decisions and what stops a grant (exit 1 while a ``blocks`` finding
+stands); ``decide`` accepts or overrides a
 finding (an override needs ``--reasons``: without them the command fails and nothing is
 written); ``rescreen-all`` screens every stored request again after the rules, the registry
 or the law profiles changed, and prints what changed.
