@@ -16,7 +16,10 @@ variable                       meaning
 ``COMITY_NODE_NAME``           the node's name, used as the origin of its log (default
                                ``comity.localhost``)
 ``COMITY_LOG_KEY_FILE``        file holding the node's log signing key (optional)
-``COMITY_SECRET_KEY_FILE``     file holding the node's secret for keyed hashes (optional)
+``COMITY_SECRET_KEY_FILE``     file holding the node's secret for keyed hashes, hex
+                               (optional; default ``<data dir>/node.secret``, created)
+``COMITY_ADMIN_TOKEN_FILE``    file holding the node administrator's API bearer token;
+                               unset: the administrator endpoints answer 503
 ``COMITY_WITNESS_KEYS``        comma-separated verifier keys of the witnesses whose
                                cosignatures the node accepts on its checkpoints (optional)
 ``COMITY_BLOB_DIR``            directory of the content-addressed store of evidence packages
@@ -94,6 +97,7 @@ class Settings(BaseSettings):
     node_name: str = Field(default="comity.localhost", min_length=1, pattern=r"^[^\s+]+$")
     log_key_file: Path | None = None
     secret_key_file: Path | None = None
+    admin_token_file: Path | None = None
     witness_keys: str = ""
     blob_dir: Path = Field(default_factory=default_blob_dir)
 
@@ -120,7 +124,7 @@ class Settings(BaseSettings):
         """The witnesses of ``COMITY_WITNESS_KEYS`` (tlog-cosignature Ed25519 keys)."""
         return tuple(CosignatureVerifier.from_vkey(v) for v in _split_keys(self.witness_keys))
 
-    @field_validator("log_key_file", "secret_key_file")
+    @field_validator("log_key_file", "secret_key_file", "admin_token_file")
     @classmethod
     def _readable_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -21,6 +21,7 @@ from comity.api.routes import (
     node,
     registry,
     requests,
+    screening,
     transparency,
     treaty,
 )
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, *, sequencer: bool = True) -> F
     install_problem_handlers(app)
     app.include_router(health.router)
     routers = (node.router, treaty.router, registry.router, transparency.router)
-    for router in (*routers, requests.router, cases.router, evidence.router):
+    for router in (*routers, requests.router, cases.router, evidence.router, screening.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(log.router, prefix="/log")
     return app

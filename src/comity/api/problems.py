@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from comity import errors
+from comity.api.auth import NotConfigured
 from comity.services.errors import PreconditionFailed, PreconditionRequired, Unauthenticated
 from comity.services.evidence_transfer import RangeNotSatisfiable
 
@@ -26,6 +27,8 @@ PROBLEM_JSON = "application/problem+json"
 
 #: (error class, HTTP status, slug); the first class that matches wins, so subclasses come first.
 PROBLEMS: tuple[tuple[type[errors.Error], int, str], ...] = (
+    (NotConfigured, 503, "not-configured"),
+    (Unauthenticated, 401, "unauthenticated"),
     (errors.ValidationFailed, 422, "validation-failed"),
     (errors.SafeguardViolation, 422, "safeguard-violation"),
     (errors.InvalidTransition, 409, "invalid-transition"),
@@ -36,7 +39,6 @@ PROBLEMS: tuple[tuple[type[errors.Error], int, str], ...] = (
     (errors.ImportRejected, 422, "import-rejected"),
     (errors.DataFileError, 422, "data-file-error"),
     (errors.NotFound, 404, "not-found"),
-    (Unauthenticated, 401, "unauthenticated"),
     (errors.PermissionDenied, 403, "permission-denied"),
     (errors.SignatureInvalid, 422, "signature-invalid"),
     (errors.PackageIntegrityError, 422, "package-integrity"),
@@ -56,7 +58,13 @@ def problem_type(slug: str) -> str:
 
 
 def problem_response(
-    status: int, slug: str, detail: str, instance: str | None = None, **extensions: Any
+    status: int,
+    slug: str,
+    detail: str,
+    instance: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> JSONResponse:
     """A problem+json response with ``type``, ``title``, ``status``, ``detail`` and extensions."""
     body: dict[str, Any] = {
@@ -68,10 +76,10 @@ def problem_response(
     if instance is not None:
         body["instance"] = instance
     body.update(extensions)
-    headers = {"Retry-After": "5"} if status == 503 else None
-    if status == 401:
-        headers = {"WWW-Authenticate": 'Bearer realm="comity"'}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers = dict(headers or {})
+    if status == 503:
+        headers.setdefault("Retry-After", "5")
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
 def _for_error(request: Request, error: errors.Error) -> JSONResponse:
@@ -85,7 +93,10 @@ def _for_error(request: Request, error: errors.Error) -> JSONResponse:
         extensions["problems"] = error.problems
     if isinstance(error, errors.InvalidTransition):
         extensions["allowed"] = error.allowed
-    return problem_response(status, slug, str(error), request.url.path, **extensions)
+    headers = {"WWW-Authenticate": 'Bearer realm="comity"'} if status == 401 else None
+    return problem_response(
+        status, slug, str(error), request.url.path, headers=headers, **extensions
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -21,10 +21,12 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("evidence", "comity.cli.evidence", "app"),
     LazyCommand("keys", "comity.cli.keys", "app"),
     LazyCommand("ledger", "comity.cli.ledger", "app"),
+    LazyCommand("profiles", "comity.cli.profiles", "app"),
     LazyCommand("registry", "comity.cli.registry", "app"),
     LazyCommand("request", "comity.cli.request", "app"),
     LazyCommand("rules", "comity.cli.rules", "app"),
     LazyCommand("screen", "comity.cli.rules", "screen_command"),
+    LazyCommand("screening", "comity.cli.screening", "app"),
     LazyCommand("serve", "comity.cli.serve", "serve"),
     LazyCommand("treaty", "comity.cli.treaty", "app"),
 )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes, hmac
@@ -33,9 +33,13 @@ from comity.treaty import Citation, Instrument, load_instrument
 __all__ = [
     "PatternThresholds",
     "RequestSummary",
+    "asked_again_finding",
+    "cluster_finding",
+    "emergency_share_finding",
     "find_patterns",
     "identifier_key",
     "person_key",
+    "split_finding",
 ]
 
 
@@ -126,6 +130,31 @@ def _finding(
     )
 
 
+def asked_again_finding(
+    instrument: Instrument, ref: str, earlier: Mapping[str, str]
+) -> Finding | None:
+    """The ``asked_again_after_refusal`` finding on request ``ref``, if any.
+
+    ``earlier`` maps each earlier, refused request that named one of the same persons or
+    identifiers (by keyed hash) to its requesting State.
+    """
+    if not earlier:
+        return None
+    states = sorted(set(earlier.values()))
+    return _finding(
+        instrument,
+        "pattern.asked_again_after_refusal",
+        ref,
+        "A person or identifier refused before is asked for again",
+        "This request names a person or identifier that an earlier, refused request "
+        f"named (refused requests from {', '.join(states)}).",
+        "Whether the grounds of the earlier refusal still apply to this request.",
+        [ref, *earlier],
+        (("request", ref), *(("refused earlier", r) for r in sorted(earlier))),
+        ("Art 40(21)", "Art 40(22)"),
+    )
+
+
 def _asked_again(summaries: Sequence[RequestSummary], instrument: Instrument) -> Iterable[Finding]:
     refused_at: dict[str, list[RequestSummary]] = defaultdict(list)
     for s in sorted(summaries, key=lambda s: (s.at, s.ref)):
@@ -134,25 +163,54 @@ def _asked_again(summaries: Sequence[RequestSummary], instrument: Instrument) ->
                 refused_at[h].append(s)
     for s in sorted(summaries, key=lambda s: (s.at, s.ref)):
         earlier = {
-            r.ref: r
+            r.ref: r.requesting_state
             for h in s.identifier_hashes | s.person_hashes
             for r in refused_at.get(h, ())
             if r.at < s.at and r.ref != s.ref
         }
-        if earlier:
-            states = sorted({r.requesting_state for r in earlier.values()})
-            yield _finding(
-                instrument,
-                "pattern.asked_again_after_refusal",
-                s.ref,
-                "A person or identifier refused before is asked for again",
-                "This request names a person or identifier that an earlier, refused request "
-                f"named (refused requests from {', '.join(states)}).",
-                "Whether the grounds of the earlier refusal still apply to this request.",
-                [s.ref, *earlier],
-                (("request", s.ref), *(("refused earlier", ref) for ref in sorted(earlier))),
-                ("Art 40(21)", "Art 40(22)"),
-            )
+        found = asked_again_finding(instrument, s.ref, earlier)
+        if found is not None:
+            yield found
+
+
+def emergency_share_finding(
+    instrument: Instrument,
+    t: PatternThresholds,
+    authority: str,
+    *,
+    total: int,
+    emergency_refs: Sequence[str],
+    emergencies: int,
+    others_total: int,
+    others_emergencies: int,
+) -> Finding | None:
+    """The ``emergency_share`` finding on ``authority``, if its share is far above the others'.
+
+    ``total`` and ``emergencies`` count the authority's requests; ``others_*`` those of every
+    other authority (same requested State); ``emergency_refs`` lists the authority's emergency
+    requests (a store may list fewer than ``emergencies``).
+    """
+    if total < t.emergency_min_requests:
+        return None
+    share = emergencies / total
+    others = others_emergencies / others_total if others_total else 0.0
+    if not (
+        share > 0
+        and ((others == 0 and share >= 0.5) or (others and share >= t.emergency_ratio * others))
+    ):
+        return None
+    return _finding(
+        instrument,
+        "pattern.emergency_share",
+        authority,
+        "An authority's share of emergency requests is far above the others'",
+        f"{authority} marked {emergencies} of its {total} "
+        f"requests as emergencies ({share:.0%}); other authorities {others:.0%}.",
+        "Whether these requests show a significant and imminent risk to life or safety.",
+        emergency_refs,
+        (("authority", authority), ("share", f"{share:.2f}"), ("others", f"{others:.2f}")),
+        ("Art 2(o)", "Art 24(1)"),
+    )
 
 
 def _emergency_share(
@@ -164,28 +222,50 @@ def _emergency_share(
         total[s.requesting_authority] += 1
         if s.urgency == "emergency":
             emergencies[s.requesting_authority].append(s.ref)
+    all_total = sum(total.values())
+    all_emergencies = sum(len(e) for e in emergencies.values())
     for authority in sorted(total):
-        if total[authority] < t.emergency_min_requests:
-            continue
-        share = len(emergencies[authority]) / total[authority]
-        others_total = sum(n for a, n in total.items() if a != authority)
-        others_em = sum(len(e) for a, e in emergencies.items() if a != authority)
-        others = others_em / others_total if others_total else 0.0
-        if share > 0 and (
-            (others == 0 and share >= 0.5) or (others and share >= t.emergency_ratio * others)
-        ):
-            yield _finding(
-                instrument,
-                "pattern.emergency_share",
-                authority,
-                "An authority's share of emergency requests is far above the others'",
-                f"{authority} marked {len(emergencies[authority])} of its {total[authority]} "
-                f"requests as emergencies ({share:.0%}); other authorities {others:.0%}.",
-                "Whether these requests show a significant and imminent risk to life or safety.",
-                emergencies[authority],
-                (("authority", authority), ("share", f"{share:.2f}"), ("others", f"{others:.2f}")),
-                ("Art 2(o)", "Art 24(1)"),
-            )
+        found = emergency_share_finding(
+            instrument,
+            t,
+            authority,
+            total=total[authority],
+            emergency_refs=emergencies[authority],
+            emergencies=len(emergencies[authority]),
+            others_total=all_total - total[authority],
+            others_emergencies=all_emergencies - len(emergencies[authority]),
+        )
+        if found is not None:
+            yield found
+
+
+def cluster_finding(
+    instrument: Instrument,
+    t: PatternThresholds,
+    state: str,
+    flag: str,
+    refs: Sequence[str],
+    count: int | None = None,
+) -> Finding | None:
+    """The ``protected_cluster`` finding for ``flag`` among ``state``'s requests ``refs``.
+
+    ``count`` is the number of such requests when ``refs`` lists only some of them.
+    """
+    n = len(refs) if count is None else count
+    if n < t.cluster_min_requests:
+        return None
+    return _finding(
+        instrument,
+        "pattern.protected_cluster",
+        f"{state}:{flag}",
+        "Requests cluster on privileged persons or flagged offences",
+        f"{n} requests from {state} concern {flag.replace('_', ' ')}.",
+        "Whether the requests, together, target protected expression, association, "
+        "belief or privileged persons.",
+        refs,
+        (("requesting State", state), ("flag", flag), ("requests", str(n))),
+        ("Art 6(2)", "Art 40(22)"),
+    )
 
 
 def _clusters(
@@ -196,19 +276,43 @@ def _clusters(
         for flag in s.flags:
             by_flag[(s.requesting_state, flag)].append(s.ref)
     for (state, flag), refs in sorted(by_flag.items()):
-        if len(refs) >= t.cluster_min_requests:
-            yield _finding(
-                instrument,
-                "pattern.protected_cluster",
-                f"{state}:{flag}",
-                "Requests cluster on privileged persons or flagged offences",
-                f"{len(refs)} requests from {state} concern {flag.replace('_', ' ')}.",
-                "Whether the requests, together, target protected expression, association, "
-                "belief or privileged persons.",
-                refs,
-                (("requesting State", state), ("flag", flag), ("requests", str(len(refs)))),
-                ("Art 6(2)", "Art 40(22)"),
-            )
+        found = cluster_finding(instrument, t, state, flag, refs)
+        if found is not None:
+            yield found
+
+
+def split_finding(
+    instrument: Instrument,
+    t: PatternThresholds,
+    state: str,
+    investigation: str,
+    *,
+    refs: Sequence[str],
+    largest_count: int,
+    distinct_identifiers: int,
+) -> Finding | None:
+    """The ``split_investigation`` finding for one investigation's requests ``refs``.
+
+    ``largest_count`` is the most identifiers any one of them names; ``distinct_identifiers``
+    the number of different identifier hashes they name together.
+    """
+    limit = t.split_identifier_threshold
+    if len(refs) < t.split_min_requests:
+        return None
+    if largest_count > limit or distinct_identifiers <= limit:
+        return None
+    return _finding(
+        instrument,
+        "pattern.split_investigation",
+        f"{state}:{investigation}",
+        "One investigation split into several requests under a threshold",
+        f"{len(refs)} requests of investigation {investigation} each name at most "
+        f"{limit} identifiers, together {distinct_identifiers}.",
+        "Whether the requests, taken together, are proportionate.",
+        refs,
+        (("investigation", investigation), ("identifiers", str(distinct_identifiers))),
+        ("Art 24(1)",),
+    )
 
 
 def _split(
@@ -218,24 +322,18 @@ def _split(
     for s in summaries:
         if s.investigation_ref:
             groups[(s.requesting_state, s.investigation_ref)].append(s)
-    limit = t.split_identifier_threshold
     for (state, investigation), items in sorted(groups.items()):
-        if len(items) < t.split_min_requests:
-            continue
-        identifiers = frozenset().union(*(s.identifier_hashes for s in items))
-        if all(s.identifier_count <= limit for s in items) and len(identifiers) > limit:
-            yield _finding(
-                instrument,
-                "pattern.split_investigation",
-                f"{state}:{investigation}",
-                "One investigation split into several requests under a threshold",
-                f"{len(items)} requests of investigation {investigation} each name at most "
-                f"{limit} identifiers, together {len(identifiers)}.",
-                "Whether the requests, taken together, are proportionate.",
-                [s.ref for s in items],
-                (("investigation", investigation), ("identifiers", str(len(identifiers)))),
-                ("Art 24(1)",),
-            )
+        found = split_finding(
+            instrument,
+            t,
+            state,
+            investigation,
+            refs=[s.ref for s in items],
+            largest_count=max(s.identifier_count for s in items),
+            distinct_identifiers=len(frozenset().union(*(s.identifier_hashes for s in items))),
+        )
+        if found is not None:
+            yield found
 
 
 def find_patterns(

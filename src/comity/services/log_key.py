@@ -14,29 +14,26 @@ from pathlib import Path
 from comity.config import Settings
 from comity.errors import ConfigurationError, ValidationFailed
 from comity.ledger.note import Ed25519Signer
-from comity.services.key_files import create_private_file, default_secret_path
+from comity.services.secret_files import create_secret_file, data_dir_file, read_secret_text
 
 __all__ = ["default_key_path", "load_log_signer", "read_signer", "write_new_key"]
 
 
 def default_key_path() -> Path:
     """``<user data dir>/comity/log.key``, beside the default database."""
-    return default_secret_path("log.key")
+    return data_dir_file("log.key")
 
 
 def write_new_key(path: Path, name: str) -> Ed25519Signer:
     """Create a new key named ``name`` in a new file (mode 0600); never overwrites a file."""
     signer = Ed25519Signer.generate(name)
-    create_private_file(path, (signer.skey + "\n").encode("ascii"))
+    create_secret_file(path, signer.skey + "\n")
     return signer
 
 
 def read_signer(path: Path) -> Ed25519Signer:
     """The signer key in ``path``; :class:`ConfigurationError` naming the file if unusable."""
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(f"cannot read the log key {path}: {exc}") from None
+    text = read_secret_text(path, "log key")
     try:
         return Ed25519Signer.from_skey(text)
     except ValidationFailed as exc:

@@ -38,6 +38,7 @@ __all__ = [
     "import_registry",
     "merge",
     "node_registry",
+    "registry_in",
 ]
 
 _METADATA_FIELDS = ("as_of", "as_of_basis", "sources", "citations", "milestones", "notes")
@@ -150,3 +151,9 @@ def current_registry(engine: Engine | None) -> RegistrySource:
     """The node's registry when it holds one, otherwise the data shipped with Comity."""
     found = node_registry(engine) if engine is not None else None
     return found or RegistrySource(shipped_registry(), "shipped")
+
+
+def registry_in(connection: Connection) -> Registry:
+    """The node's current registry read inside the caller's transaction, else the shipped data."""
+    latest = _latest(connection)
+    return latest[1] if latest is not None else shipped_registry()

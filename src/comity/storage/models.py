@@ -22,16 +22,24 @@ __all__ = [
     "events",
     "evidence_packages",
     "evidence_uploads",
+    "finding_decisions",
     "hosted_authorities",
     "idempotency_keys",
+    "law_profile_snapshots",
     "log_checkpoints",
     "log_hashes",
     "log_leaves",
     "messages",
     "metadata",
+    "pattern_counts",
     "registry_snapshots",
+    "request_summaries",
+    "request_summary_flags",
+    "request_summary_hashes",
     "request_transitions",
     "requests",
+    "screening_reports",
+    "screening_subjects",
 ]
 
 #: Constraint names that Alembic's batch mode can find again on SQLite.
@@ -332,6 +340,127 @@ custody_events = sa.Table(
     sa.Column("event_seq", _SEQ, sa.ForeignKey("events.seq"), nullable=False, unique=True),
 )
 
+_REQUEST_ID = sa.String(100)
+
+#: Every state the national law profiles have been in on this node (like registry_snapshots):
+#: each import writes all the resulting profiles (a JSON array of ``comity.law-profile/1``
+#: documents, ordered by State) as a new row; the newest row is current.
+law_profile_snapshots = sa.Table(
+    "law_profile_snapshots",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("document", sa.Text(), nullable=False),
+    sa.Column("sources", sa.JSON(), nullable=False),
+)
+
+#: Every screening report of every request (keyed by the request's identifier string, with no
+#: foreign key: the requests are stored elsewhere). A re-screening adds a row; the newest row
+#: of a request and side is its current report.
+screening_reports = sa.Table(
+    "screening_reports",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True),
+    sa.Column("request_id", _REQUEST_ID, nullable=False),
+    sa.Column("side", sa.String(20), nullable=False),
+    sa.Column("report", sa.Text(), nullable=False),
+    sa.Column("rules_version", sa.String(100), nullable=False),
+    sa.Column("rules_digest", sa.String(64), nullable=False),
+    sa.Column("registry_digest", sa.String(64), nullable=False),
+    sa.Column("profiles_digest", sa.String(64), nullable=False),
+    sa.Column("screened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_screening_reports_request", "request_id", "side", "seq"),
+)
+
+#: Each reviewer's decision on a finding of a report: accepted, or overridden with reasons.
+finding_decisions = sa.Table(
+    "finding_decisions",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True),
+    sa.Column("request_id", _REQUEST_ID, nullable=False, index=True),
+    sa.Column("report_seq", _SEQ, sa.ForeignKey("screening_reports.seq"), nullable=False),
+    sa.Column("finding_id", sa.String(300), nullable=False),
+    sa.Column("verdict", sa.String(20), nullable=False),
+    sa.Column("reviewer", sa.String(200), nullable=False),
+    sa.Column("reasons", sa.Text(), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: What the node needs to screen a request again: its document, day and annotations, sealed
+#: (ChaCha20-Poly1305 under a key derived from the node secret) so that the screening tables
+#: hold no identifier in clear. One row per request and side; a new screening replaces it.
+screening_subjects = sa.Table(
+    "screening_subjects",
+    metadata,
+    sa.Column("request_id", _REQUEST_ID, primary_key=True),
+    sa.Column("side", sa.String(20), primary_key=True),
+    sa.Column("sealed", sa.LargeBinary(), nullable=False),
+    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: What pattern detection needs of each request received (requested side): plain metadata,
+#: and (in the tables below) keyed hashes only. ``investigation_hash`` is the keyed hash of
+#: the case number. ``outcome`` changes when the request is refused or granted.
+request_summaries = sa.Table(
+    "request_summaries",
+    metadata,
+    sa.Column("request_id", _REQUEST_ID, primary_key=True),
+    sa.Column("requested_state", sa.String(16), nullable=False),
+    sa.Column("requesting_state", sa.String(16), nullable=False),
+    sa.Column("requesting_authority", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("urgency", sa.String(20), nullable=False),
+    sa.Column("outcome", sa.String(40), nullable=False),
+    sa.Column("offence_key", sa.String(64), nullable=True),
+    sa.Column("investigation_hash", sa.String(64), nullable=True),
+    sa.Column("identifier_count", sa.Integer(), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index(
+        "ix_request_summaries_investigation",
+        "requested_state",
+        "requesting_state",
+        "investigation_hash",
+    ),
+    sa.Index(
+        "ix_request_summaries_authority", "requested_state", "requesting_authority", "urgency"
+    ),
+)
+
+#: The keyed hashes (HMAC-SHA-256 under the node secret) of the identifiers (``kind`` ``i``)
+#: and persons (``p``) each request names, indexed by hash: never the values in clear.
+request_summary_hashes = sa.Table(
+    "request_summary_hashes",
+    metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("request_id", _REQUEST_ID, primary_key=True),
+    sa.Column("kind", sa.String(1), primary_key=True),
+    sa.Index("ix_request_summary_hashes_request", "request_id"),
+)
+
+#: The offence flags and privilege categories of each request, by requesting State.
+request_summary_flags = sa.Table(
+    "request_summary_flags",
+    metadata,
+    sa.Column("requested_state", sa.String(16), primary_key=True),
+    sa.Column("requesting_state", sa.String(16), primary_key=True),
+    sa.Column("flag", sa.String(40), primary_key=True),
+    sa.Column("request_id", _REQUEST_ID, primary_key=True),
+    sa.Index("ix_request_summary_flags_request", "request_id"),
+)
+
+#: Running counts of requests and emergency requests per requested State and requesting
+#: authority, kept with the summaries, so that an authority's share of emergencies is read
+#: from a few rows rather than counted over the whole history.
+pattern_counts = sa.Table(
+    "pattern_counts",
+    metadata,
+    sa.Column("requested_state", sa.String(16), primary_key=True),
+    sa.Column("requesting_authority", sa.String(200), primary_key=True),
+    sa.Column("total", sa.BigInteger(), nullable=False),
+    sa.Column("emergencies", sa.BigInteger(), nullable=False),
+)
+
 #: Tables whose rows may be inserted but never changed or removed.
 APPEND_ONLY_TABLES: tuple[str, ...] = (
     "events",
@@ -344,6 +473,9 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "case_evidence",
     "evidence_packages",
     "custody_events",
+    "law_profile_snapshots",
+    "screening_reports",
+    "finding_decisions",
 )
 #: Tables whose rows may be inserted and updated, never removed.
 UPDATABLE_TABLES: tuple[str, ...] = (
@@ -351,4 +483,5 @@ UPDATABLE_TABLES: tuple[str, ...] = (
     "hosted_authorities",
     "requests",
     "messages",
+    "screening_subjects",
 )
