@@ -42,6 +42,7 @@ from comity.rules import (
     Decision,
     Finding,
     Inputs,
+    Outcome,
     PatternThresholds,
     RuleSet,
     Side,
@@ -78,6 +79,7 @@ __all__ = [
     "redact",
     "report_history",
     "require_grantable",
+    "require_sendable",
     "screen_and_store",
     "screening_view",
     "seal_subject",
@@ -373,6 +375,31 @@ def record_decision(
         at=at,
     )
     return decision
+
+
+def require_sendable(connection: Connection, request_id: str) -> None:
+    """Raise :class:`SafeguardViolation` while a ``blocks`` finding of the request's current
+    requesting-side report stands (not overridden with reasons): such a request cannot be sent
+    as it stands. The other outcomes are for the requesting State's own judgement."""
+    reports = reports_of(connection, request_id, Side.REQUESTING.value)
+    if not reports:
+        raise SafeguardViolation(f"cannot send: request {request_id!r} was never screened")
+    kept = {
+        d.finding_id: d for d in effective_decisions(reports, decisions_of(connection, request_id))
+    }
+    standing = [
+        f
+        for f in reports[-1].report.findings
+        if f.outcome is Outcome.BLOCKS
+        and (f.id not in kept or kept[f.id].verdict is not Verdict.OVERRIDDEN)
+    ]
+    if standing:
+        described = "; ".join(
+            f"{f.id} ({', '.join(c.label for c in f.citations)})" for f in standing
+        )
+        raise SafeguardViolation(
+            f"cannot send: screening blocks the request as it stands: {described}"
+        )
 
 
 def require_grantable(connection: Connection, request_id: str) -> None:
