@@ -33,6 +33,7 @@ from comity.services.journal import record_event
 from comity.services.messaging import directory_entry, queue_message, record_delivery
 from comity.services.registry import current_registry
 from comity.services.request_steps import commit_transition, header_values, history_of
+from comity.services.use_steps import notification_clocks
 from comity.storage import request_store as store
 from comity.storage.case_store import pending_follow_ups
 from comity.storage.engine import read_transaction, write_transaction
@@ -136,7 +137,7 @@ def _view(connection: Connection, row: store.RequestRow) -> RequestView:
         row.reference, history, document, requesting=row.requesting_authority,
         requested=row.requested_authority or "",
     )  # fmt: skip
-    return RequestView(row, history, tuple(clocks))
+    return RequestView(row, history, (*clocks, *notification_clocks(connection, row)))
 
 
 def _own(connection: Connection, authority: HostedAuthority, key: str) -> store.RequestRow:
