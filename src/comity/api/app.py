@@ -13,7 +13,17 @@ from fastapi import FastAPI
 
 from comity import __version__
 from comity.api.problems import install_problem_handlers
-from comity.api.routes import cases, health, log, node, registry, requests, transparency, treaty
+from comity.api.routes import (
+    cases,
+    health,
+    log,
+    node,
+    registry,
+    requests,
+    transparency,
+    treaty,
+    use,
+)
 from comity.config import Settings, load_settings
 from comity.services.expiry import DEFAULT_EXPIRY_INTERVAL, BackgroundExpiry
 from comity.services.log_key import load_log_signer
@@ -87,7 +97,7 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health.router)
     routers = (node.router, treaty.router, registry.router, transparency.router)
-    for router in (*routers, requests.router, cases.router):
+    for router in (*routers, requests.router, use.router, cases.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(log.router, prefix="/log")
     return app
