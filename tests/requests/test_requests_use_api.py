@@ -44,7 +44,7 @@ def test_consent_and_onward_transfer_through_the_api(
     assert refused.headers["content-type"] == "application/problem+json"
     wrong_side = client.post(f"{base}/consents/{consent}/decision", json={"granted": True},
                              headers=fra)  # fmt: skip
-    assert wrong_side.status_code == 409
+    assert wrong_side.status_code == 403
     granted = client.post(f"{base}/consents/{consent}/decision", json={"granted": True},
                           headers=prt)  # fmt: skip
     assert granted.status_code == 200, granted.text
@@ -86,7 +86,7 @@ def test_delayed_notification_through_the_api(
     assert shown["authority"] == "prt-247"
     assert shown["status"] == "delayed"
     assert shown["due"] == (ends + dt.timedelta(days=3)).isoformat()
-    assert client.post(f"{base}/{notice}/notified", headers=fra).status_code == 409
+    assert client.post(f"{base}/{notice}/notified", headers=fra).status_code == 403
     done = client.post(f"{base}/{notice}/notified", json={}, headers=prt)
     assert done.status_code == 200, done.text
     [shown] = client.get(base, headers=fra).json()

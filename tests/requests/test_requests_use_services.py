@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
 from requests_helpers import TODAY, Node, preservation_document
 
-from comity.errors import InvalidTransition, NotFound, ValidationFailed
+from comity.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    SignatureInvalid,
+    ValidationFailed,
+)
 from comity.services import requests as service
 from comity.services import use
+from comity.services.authorities import signing_key
 from comity.services.cases import overdue_clocks
+from comity.services.messaging import USE_MESSAGE_TYPE, list_messages_of, receive_message
+from comity.signed import sign_json
+from comity.storage import request_store as store
+from comity.storage.engine import read_transaction
 
 
 def _sent(node: Node) -> str:
@@ -51,7 +63,7 @@ def test_consent_to_a_new_use_travels_both_ways_and_decides_the_verdict(node: No
     with pytest.raises(ValidationFailed, match="needs reasons"):
         use.decide_consent(node.engine, node.settings, node.prt, ref, consent, granted=False,
                            **_kw(node))  # fmt: skip
-    with pytest.raises(InvalidTransition, match="requested side"):
+    with pytest.raises(PermissionDenied, match="requested side"):
         use.decide_consent(node.engine, node.settings, node.fra, ref, consent, granted=True,
                            **_kw(node))  # fmt: skip
     assert node.count("events") == events + 2  # refusals left nothing
@@ -68,7 +80,7 @@ def test_consent_to_a_new_use_travels_both_ways_and_decides_the_verdict(node: No
 def test_onward_transfer_needs_a_prior_authorisation(node: Node) -> None:
     ref = _sent(node)
     assert not use.transfer_verdict(node.engine, node.fra, ref, "BRA", TODAY).allowed
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(PermissionDenied):
         use.authorise_onward_transfer(node.engine, node.settings, node.fra, ref, "BRA",
                                       recipient_kind="state", **_kw(node))  # fmt: skip
     with pytest.raises(ValidationFailed, match="recipient_kind"):
@@ -109,7 +121,7 @@ def test_a_delayed_notification_is_due_in_the_notifying_authoritys_overdue_list(
     assert [(c.kind.value, c.authority) for c in fra_clocks if c.kind.value.startswith("del")] == [
         ("delayed_notification", "prt-247")
     ]
-    with pytest.raises(InvalidTransition, match="only prt-247"):
+    with pytest.raises(PermissionDenied, match="only prt-247"):
         use.record_person_notified(node.engine, node.settings, node.fra, ref, notice,
                                    **_kw(node))  # fmt: skip
     with pytest.raises(ValidationFailed):
@@ -138,3 +150,30 @@ def test_only_the_two_authorities_each_on_its_own_copy(node: Node) -> None:
     draft = service.draft(node.engine, node.fra, preservation_document(), officer="t").row
     with pytest.raises(InvalidTransition, match="has not been sent"):
         use.ask_consent(node.engine, node.settings, node.fra, draft.reference, "x", **_kw(node))
+
+
+def test_a_use_record_of_the_wrong_side_is_rejected_on_arrival(node: Node) -> None:
+    """A requesting authority that signs a consent decision itself is refused by the
+    receiver: the record is checked again there, and only the rejection is stored."""
+    ref = _sent(node)
+    asked = use.ask_consent(node.engine, node.settings, node.fra, ref, "tax audit", **_kw(node))
+    with read_transaction(node.engine) as connection:
+        row = store.find_request(connection, "fra-ca", ref)
+        assert row is not None
+        key = signing_key(connection, node.settings, "fra-ca")
+    payload = {
+        "type": USE_MESSAGE_TYPE, "message_id": str(uuid.uuid4()),
+        "request_message_id": row.message_id, "sender": "fra-ca", "recipient": "prt-247",
+        "reference": ref, "kind": row.kind, "requesting_authority": "fra-ca",
+        "requested_authority": "prt-247", "requesting_state": "FRA", "requested_state": "PRT",
+        "record": {"record": "consent_decided", "item": asked.item, "side": "requested",
+                   "authority": "fra-ca", "officer": "x", "at": dt.datetime.now(dt.UTC)
+                   .isoformat(), "data": {"granted": True}},
+    }  # fmt: skip
+    before = node.count("use_records")
+    with pytest.raises(SignatureInvalid, match="other side"):
+        receive_message(node.engine, node.settings, sign_json(payload, key, signer="fra-ca"))
+    assert node.count("use_records") == before
+    assert use.get_use(node.engine, node.prt, ref).consents[str(asked.item)].status == "pending"
+    rejected = list_messages_of(node.engine, "prt-247", status="rejected")
+    assert "other side" in str(rejected[0]["reason"])

@@ -3,7 +3,8 @@
 The records of a copy (storage ``use_records``, append-only) are the history of what the
 evidence of the request may be used for. :func:`use_state` folds them with the pure core
 (:mod:`comity.cases.use`), which refuses what is not allowed (deciding a consent twice,
-renewing a delay after the person was notified ...); :func:`commit_use_record` is the only
+renewing a delay after the person was notified ...; a record of the wrong side or authority
+is :class:`~comity.errors.PermissionDenied`); :func:`commit_use_record` is the only
 place a record is added: it applies the record to the folded state first (a refusal leaves
 nothing), then records its journal event and appends the row naming that event, on the
 caller's write transaction. The local path (:mod:`comity.services.use`) and the receiving
@@ -41,7 +42,7 @@ from comity.cases.use import (
     UseLimitation,
     decide_consent,
 )
-from comity.errors import InvalidTransition, NotFound, ValidationFailed
+from comity.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from comity.services.journal import record_event
 from comity.services.request_steps import header_values
 from comity.storage import request_store as store
@@ -119,7 +120,7 @@ def _apply(state: UseState, record: UseRow) -> None:
         raise ValidationFailed(f"unknown use record {record.record!r}")
     side = RECORDS[record.record][1]
     if side is not None and record.side != side:
-        raise InvalidTransition(f"only the {side.value} side may record {record.record}")
+        raise PermissionDenied(f"only the {side.value} side may record {record.record}")
     if record.record == "limitation":
         purposes = _texts(data, "purposes") or state.stated_purposes
         state.limitation = UseLimitation(state.reference, purposes, _texts(data, "conditions"))
@@ -151,7 +152,7 @@ def _apply(state: UseState, record: UseRow) -> None:
     else:
         notice = _item(state, state.notifications, record, "delayed notification")
         if notice.authority != record.authority:
-            raise InvalidTransition(
+            raise PermissionDenied(
                 f"only {notice.authority}, which delayed the notification, may {record.record}"
             )
         if record.record == "notification_renewed":
