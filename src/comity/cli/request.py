@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from comity.cases.completeness import raise_if_problems
 from comity.cases.document import request_json_schema
 from comity.cases.drafting import check_draft
+from comity.cli.request_use import register as register_use_commands
 from comity.config import load_settings
 from comity.errors import DataFileError, ValidationFailed
 from comity.registry.snapshot import parse_files
@@ -254,3 +255,6 @@ def deliver_command() -> None:
         results = deliver_pending(engine, InProcessTransport(engine, load_settings()))
         delivered = sum(r.status in ("accepted", "duplicate") for r in results)
         typer.echo(f"{len(results)} message(s) retried: {delivered} delivered")
+
+
+register_use_commands(app)

@@ -35,7 +35,8 @@ from comity.services.authorities import HostedAuthority, get_authority, list_aut
 from comity.services.journal import record_event
 from comity.services.request_steps import history_of
 from comity.services.requests import act, clock_json
-from comity.storage import case_store
+from comity.services.use_steps import NOTIFICATION_RECORDS, notification_clocks
+from comity.storage import case_store, use_store
 from comity.storage import request_store as store
 from comity.storage.engine import read_transaction, write_transaction
 from comity.transport import Transport
@@ -283,7 +284,8 @@ def show_case(
 def overdue_clocks(
     engine: Engine, authority: HostedAuthority, today: dt.date | None = None
 ) -> list[Clock]:
-    """The clocks ``authority`` must act on that are late on ``today``, most overdue first."""
+    """The clocks ``authority`` must act on that are late on ``today``, most overdue first,
+    with the notifications of persons it delayed past the date their reason ended."""
     day = today or dt.datetime.now(dt.UTC).date()
     clocks: list[Clock] = []
     with read_transaction(engine) as connection:
@@ -295,6 +297,13 @@ def overdue_clocks(
                 requesting=row.requesting_authority,
                 requested=row.requested_authority or "",
             )
+        # Delayed notifications of the person concerned stay due after the request closed.
+        for request_id in use_store.requests_with_records(
+            connection, authority.id, NOTIFICATION_RECORDS
+        ):
+            found = store.find_request(connection, authority.id, request_id)
+            if found is not None:
+                clocks += notification_clocks(connection, found)
     return overdue(clocks, day, authority.id)
 
 

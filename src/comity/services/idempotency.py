@@ -1,11 +1,22 @@
 """``Idempotency-Key`` for POSTs: a retried request gets the stored response, not a new effect.
 
-The key is scoped to the authority that used it. The first successful response to a key is
-stored with the SHA-256 of the request (method, path and body); the same key with the same
-request replays that response; the same key with a different request is a
-:class:`~comity.errors.Conflict`. A request that failed stores nothing, so it can be retried.
-Two concurrent first uses of a key both run; the second to store its response finds the first
-one's and reports the conflict or the replay instead (the primary key decides).
+The key is scoped to the authority that used it, and it is part of the action's own write
+transaction (:func:`comity.storage.engine.unit_of_work`):
+
+1. the transaction first claims the key (``INSERT ... ON CONFLICT DO NOTHING``) with the
+   SHA-256 of the request (method, path and body);
+2. the action runs on the same transaction (its rows and its journal event);
+3. the response is stored in the key's row, and the transaction commits once.
+
+So a crash anywhere before the commit leaves neither the effect nor the key, and a retry runs
+the action afresh; after the commit a retry replays the stored response. Two concurrent first
+uses cannot both run: the second one's claim waits for the first transaction (PostgreSQL
+blocks on the uncommitted key, SQLite's writer lock serialises the two), then finds the
+committed key and replays its response, or gets :class:`~comity.errors.Conflict` when its
+request differs. A request that failed stores nothing, so it can be retried.
+
+Work that must follow the commit (delivering a signed message) runs in ``after``; the stored
+response is then refreshed with its result, in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -17,11 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from comity.errors import Conflict, ValidationFailed
 from comity.storage import request_store as store
-from comity.storage.engine import read_transaction, write_transaction
+from comity.storage.engine import unit_of_work, write_transaction
 
 __all__ = ["Outcome", "request_digest", "run_once"]
 
@@ -49,30 +59,42 @@ def _check(found: store.StoredResponse, digest: str, key: str) -> Outcome:
     )
 
 
+def _stored(outcome: Outcome, digest: str) -> store.StoredResponse:
+    return store.StoredResponse(digest, outcome.status, outcome.body, dict(outcome.headers))
+
+
 def run_once(
     engine: Engine,
     authority_id: str,
     key: str | None,
     digest: str,
     run: Callable[[], Outcome],
+    after: Callable[[Outcome], Outcome] | None = None,
 ) -> Outcome:
-    """Run ``run`` once per ``key`` (or every time without a key); see the module doc."""
+    """Run ``run`` once per ``key`` (every time without a key), then ``after`` (module doc).
+
+    ``run`` must do its writes through :func:`~comity.storage.engine.write_transaction`, which
+    joins the key's transaction here.
+    """
     if key is None:
-        return run()
+        with unit_of_work(engine):
+            outcome = run()
+        return outcome if after is None else after(outcome)
     if not 1 <= len(key) <= 200:
         raise ValidationFailed("Idempotency-Key must be 1 to 200 characters")
-    with read_transaction(engine) as connection:
-        found = store.get_idempotent(connection, authority_id, key)
-    if found is not None:
-        return _check(found, digest, key)
-    outcome = run()
-    stored = store.StoredResponse(digest, outcome.status, outcome.body, dict(outcome.headers))
-    try:
+    now = dt.datetime.now(dt.UTC)
+    with unit_of_work(engine) as connection:
+        if not store.claim_idempotent(connection, authority_id, key, digest, now):
+            found = store.get_idempotent(connection, authority_id, key)
+            if found is None:  # pragma: no cover - a conflicting claim is committed or gone
+                raise Conflict(f"Idempotency-Key {key!r} is in use by a concurrent request")
+            return _check(found, digest, key)
+        outcome = run()
+        store.store_idempotent(connection, authority_id, key, _stored(outcome, digest))
+    if after is None:
+        return outcome
+    final = after(outcome)
+    if final != outcome:
         with write_transaction(engine) as connection:
-            store.insert_idempotent(connection, authority_id, key, stored, dt.datetime.now(dt.UTC))
-    except IntegrityError:
-        with read_transaction(engine) as connection:
-            again = store.get_idempotent(connection, authority_id, key)
-        if again is not None:
-            return _check(again, digest, key)
-    return outcome
+            store.store_idempotent(connection, authority_id, key, _stored(final, digest))
+    return final

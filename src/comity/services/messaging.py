@@ -14,6 +14,11 @@ authorities see the same state (docs/decisions/0005-two-sided-requests.md):
    and nothing else changes;
 4. the sender records the delivery (:func:`record_delivery`); undelivered messages stay in
    the outbox for :func:`deliver_pending`.
+
+Use records (the use limitation, consents to a new use, authorisations of onward transfer,
+delayed notifications: :mod:`comity.services.use_steps`) travel the same way, as messages of
+type :data:`USE_MESSAGE_TYPE` (:func:`queue_use_message`); the receiver applies them to its
+copy with :func:`~comity.services.use_steps.commit_use_record`.
 """
 
 from __future__ import annotations
@@ -34,23 +39,28 @@ from comity.services.authorities import signing_key
 from comity.services.journal import record_event
 from comity.services.registry import current_registry
 from comity.services.request_steps import commit_transition, history_of
+from comity.services.use_steps import commit_use_record
 from comity.signed import sign_json, verify_json
 from comity.storage import authority_store
 from comity.storage import request_store as store
 from comity.storage.engine import read_transaction, write_transaction
+from comity.storage.use_store import UseRow
 from comity.transport import Delivery, Transport
 
 __all__ = [
     "MESSAGE_TYPE",
+    "USE_MESSAGE_TYPE",
     "deliver_pending",
     "directory_entry",
     "list_messages_of",
     "queue_message",
+    "queue_use_message",
     "receive_message",
     "record_delivery",
 ]
 
 MESSAGE_TYPE = "comity.request.transition/1"
+USE_MESSAGE_TYPE = "comity.request.use/1"
 
 
 def _event_json(event: Event) -> dict[str, Any]:
@@ -83,12 +93,41 @@ def queue_message(
     The sent request's document travels with the ``send`` event only. Returns the outbox
     row's sequence number and the envelope.
     """
+    payload: dict[str, Any] = {"type": MESSAGE_TYPE, "event": _event_json(event)}
+    if event.action is Action.SEND:
+        payload["document"] = row.document
+    return _queue(connection, settings, row, payload, message_id, event.at)
+
+
+def queue_use_message(
+    connection: Connection, settings: Settings, row: store.RequestRow, record: UseRow
+) -> tuple[int, dict[str, Any]]:
+    """Sign the message that mirrors a use record to the other side; put it in the outbox."""
+    payload: dict[str, Any] = {
+        "type": USE_MESSAGE_TYPE,
+        "record": {
+            "record": record.record, "item": record.item, "side": record.side,
+            "authority": record.authority, "officer": record.officer,
+            "at": record.at.isoformat(), "data": record.data,
+        },
+    }  # fmt: skip
+    return _queue(connection, settings, row, payload, None, record.at)
+
+
+def _queue(
+    connection: Connection,
+    settings: Settings,
+    row: store.RequestRow,
+    body: dict[str, Any],
+    message_id: str | None,
+    at: dt.datetime,
+) -> tuple[int, dict[str, Any]]:
     recipient = row.requested_authority if row.side == Side.REQUESTING else row.requesting_authority
     if recipient is None:
         raise ValidationFailed(f"request {row.reference} names no requested authority")
     message_id = message_id or str(uuid.uuid4())
     payload: dict[str, Any] = {
-        "type": MESSAGE_TYPE,
+        **body,
         "message_id": message_id,
         "request_message_id": row.message_id or message_id,
         "sender": row.authority_id,
@@ -99,16 +138,13 @@ def queue_message(
         "requested_authority": row.requested_authority,
         "requesting_state": row.requesting_state,
         "requested_state": row.requested_state,
-        "event": _event_json(event),
     }
-    if event.action is Action.SEND:
-        payload["document"] = row.document
     envelope = sign_json(
         payload, signing_key(connection, settings, row.authority_id), signer=row.authority_id
     )
     seq = store.insert_message(
         connection, message_id=message_id, direction="out", sender=row.authority_id,
-        recipient=recipient, envelope=envelope, status="pending", reason=None, at=event.at,
+        recipient=recipient, envelope=envelope, status="pending", reason=None, at=at,
     )  # fmt: skip
     return seq, envelope
 
@@ -175,10 +211,12 @@ def receive_message(engine: Engine, settings: Settings, envelope: Mapping[str, A
             raise SignatureInvalid("the envelope names no signer")
         entry = directory_entry(engine, signer, now.date())
         payload = verify_json(envelope, entry.ed25519_public_key())
-        if payload.get("type") != MESSAGE_TYPE or payload.get("sender") != signer:
+        kind = payload.get("type")
+        if kind not in (MESSAGE_TYPE, USE_MESSAGE_TYPE) or payload.get("sender") != signer:
             raise SignatureInvalid("the message's type or sender does not match its signer")
+        accept = _accept if kind == MESSAGE_TYPE else _accept_use
         with write_transaction(engine) as connection:
-            return _accept(connection, payload, dict(envelope), now)
+            return accept(connection, payload, dict(envelope), now)
     except Error as error:
         _reject(engine, envelope, signer, recipient, message_id, str(error), now)
         raise
@@ -307,3 +345,37 @@ def _new_copy(
     )  # fmt: skip
     store.insert_request(connection, row)
     return row
+
+
+def _accept_use(
+    connection: Connection, payload: dict[str, Any], envelope: dict[str, Any], now: dt.datetime
+) -> Delivery:
+    recipient = str(_field(payload, "recipient"))
+    if authority_store.get_hosted(connection, recipient) is None:
+        raise NotFound(f"authority {recipient!r} is not hosted on this node")
+    message_id = str(_field(payload, "message_id"))
+    if store.message_seen(connection, message_id, recipient):
+        return Delivery("duplicate")
+    record = _field(payload, "record")
+    sender, reference = str(payload["sender"]), str(_field(payload, "reference"))
+    found = store.find_request(connection, recipient, reference)
+    if found is None or found.message_id != payload.get("request_message_id"):
+        raise NotFound(f"authority {recipient} holds no request {reference} from {sender}")
+    counterpart = (
+        found.requesting_authority if found.side == Side.REQUESTED else found.requested_authority
+    )
+    try:
+        side, authority = Side(record["side"]), str(record["authority"])
+        at = dt.datetime.fromisoformat(record["at"])
+        data, item, kind = dict(record["data"]), record["item"], str(record["record"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationFailed(f"the message's use record is malformed: {error}") from None
+    if authority != sender or sender != counterpart or side.value == found.side:
+        raise SignatureInvalid("the use record's author is not the other side of the request")
+    commit_use_record(connection, found, kind, None if item is None else str(item), side,
+                      authority, str(record.get("officer", "")), at, data)  # fmt: skip
+    store.insert_message(
+        connection, message_id=message_id, direction="in", sender=sender,
+        recipient=recipient, envelope=envelope, status="accepted", reason=None, at=now,
+    )  # fmt: skip
+    return Delivery("accepted")

@@ -33,6 +33,7 @@ from comity.services.journal import record_event
 from comity.services.messaging import directory_entry, queue_message, record_delivery
 from comity.services.registry import current_registry
 from comity.services.request_steps import commit_transition, header_values, history_of
+from comity.services.use_steps import notification_clocks
 from comity.storage import request_store as store
 from comity.storage.case_store import pending_follow_ups
 from comity.storage.engine import read_transaction, write_transaction
@@ -43,6 +44,7 @@ __all__ = [
     "RequestView",
     "act",
     "clock_json",
+    "deliver",
     "draft",
     "get_request",
     "list_requests",
@@ -135,7 +137,7 @@ def _view(connection: Connection, row: store.RequestRow) -> RequestView:
         row.reference, history, document, requesting=row.requesting_authority,
         requested=row.requested_authority or "",
     )  # fmt: skip
-    return RequestView(row, history, tuple(clocks))
+    return RequestView(row, history, (*clocks, *notification_clocks(connection, row)))
 
 
 def _own(connection: Connection, authority: HostedAuthority, key: str) -> store.RequestRow:
@@ -304,10 +306,34 @@ def list_requests(
 
 @dataclass(frozen=True, slots=True)
 class ActResult:
-    """An accepted action: the copy afterwards, and the delivery of its mirror message."""
+    """An accepted action: the copy afterwards, its mirror message and that one's delivery.
+
+    ``outbox`` is the outbox row and envelope of the mirror message (``None`` when the
+    action is not mirrored); ``delivery`` is ``None`` until :func:`deliver` ran.
+    """
 
     view: RequestView
     delivery: Delivery | None
+    outbox: tuple[int, dict[str, Any]] | None = None
+
+    def delivery_json(self) -> dict[str, Any] | None:
+        """The delivery as JSON: ``pending`` while the message waits in the outbox."""
+        if self.delivery is not None:
+            return self.delivery.to_json()
+        return None if self.outbox is None else {"status": "pending", "reason": None}
+
+
+def deliver(engine: Engine, transport: Transport, result: ActResult) -> ActResult:
+    """Carry the mirror message of a committed action and record what became of it.
+
+    Call it after the action's transaction committed (never inside it): the other side must
+    only hear of what is durable here.
+    """
+    if result.outbox is None or result.delivery is not None:
+        return result
+    delivery = transport.deliver(result.outbox[1])
+    record_delivery(engine, result.outbox[0], delivery)
+    return ActResult(result.view, delivery, result.outbox)
 
 
 def _before_send(engine: Engine, row: store.RequestRow, today: dt.date) -> None:
@@ -340,11 +366,14 @@ def act(
     linked_request: str | None = None,
     if_match: str | None = None,
     at: dt.datetime | None = None,
+    deliver_now: bool = True,
 ) -> ActResult:
     """Perform ``action`` on ``authority``'s copy ``key``: one transaction, one event.
 
     Refusals come from the core (:class:`InvalidTransition` with the allowed actions,
     :class:`ValidationFailed` for missing reasons); nothing is stored when one is raised.
+    With ``deliver_now`` false the mirror message stays in the outbox for :func:`deliver`
+    (the caller's unit of work commits first).
     """
     at = at or dt.datetime.now(dt.UTC)
     try:
@@ -385,8 +414,5 @@ def act(
             if mirrored else None
         )  # fmt: skip
         view = _view(connection, committed.row)
-    delivery = None
-    if outbox is not None:
-        delivery = transport.deliver(outbox[1])
-        record_delivery(engine, outbox[0], delivery)
-    return ActResult(view, delivery)
+    result = ActResult(view, None, outbox)
+    return deliver(engine, transport, result) if deliver_now else result

@@ -8,12 +8,20 @@ SQLite needs care that PostgreSQL does not (see docs/decisions/0003-storage.md):
   (``BEGIN IMMEDIATE``): a deferred transaction cannot upgrade its read snapshot and dies with
   "database is locked" under concurrent writers. Read transactions stay deferred, so readers
   never hold the write lock. PostgreSQL serialises the writers that need it with row locks.
+
+One unit of work may span several service calls (:func:`unit_of_work`): inside it, every
+:func:`write_transaction` and :func:`read_transaction` of the same engine in the same thread
+joins the unit's one transaction (a write joins as a SAVEPOINT, so a failure the caller
+catches undoes only its own part), and the unit commits once at its end. The API uses it to
+make an ``Idempotency-Key`` and the action it guards one transaction
+(:mod:`comity.services.idempotency`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +38,7 @@ __all__ = [
     "is_sqlite",
     "ping",
     "read_transaction",
+    "unit_of_work",
     "write_transaction",
 ]
 
@@ -88,13 +97,47 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+#: The connection of the unit of work running in this thread (or task), if any.
+_UNIT: ContextVar[Connection | None] = ContextVar("comity_unit_of_work", default=None)
+
+
+def _joined(engine: Engine) -> Connection | None:
+    unit = _UNIT.get()
+    return unit if unit is not None and unit.engine is engine else None
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Connection]:
+    """One write transaction that the transactions opened inside it join (module doc).
+
+    Committed once when the block ends, rolled back entirely on any error. Nesting a unit in a
+    unit of the same engine joins the outer one.
+    """
+    joined = _joined(engine)
+    if joined is not None:
+        yield joined
+        return
+    with write_transaction(engine) as connection:
+        token = _UNIT.set(connection)
+        try:
+            yield connection
+        finally:
+            _UNIT.reset(token)
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that may write: committed when the block ends, rolled back on any error.
 
     On SQLite it holds the write lock from its first statement, so read-then-write sequences
-    (the next log index, a state change) cannot interleave with another writer.
+    (the next log index, a state change) cannot interleave with another writer. Inside a
+    :func:`unit_of_work` it is a SAVEPOINT of the unit's transaction, committed with it.
     """
+    joined = _joined(engine)
+    if joined is not None:
+        with joined.begin_nested():
+            yield joined
+        return
     with _unavailable_as_error(engine):
         connection = engine.connect().execution_options(comity_write=True)
     with connection, connection.begin():
@@ -103,7 +146,15 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """A read-only transaction with a consistent snapshot; never takes the write lock."""
+    """A read-only transaction with a consistent snapshot; never takes the write lock.
+
+    Inside a :func:`unit_of_work` it reads through the unit's transaction, so it sees what
+    the unit wrote so far.
+    """
+    joined = _joined(engine)
+    if joined is not None:
+        yield joined
+        return
     with _unavailable_as_error(engine):
         connection = engine.connect()
     with connection, connection.begin():

@@ -40,6 +40,7 @@ __all__ = [
     "requests",
     "screening_reports",
     "screening_subjects",
+    "use_records",
 ]
 
 #: Constraint names that Alembic's batch mode can find again on SQLite.
@@ -461,6 +462,27 @@ pattern_counts = sa.Table(
     sa.Column("emergencies", sa.BigInteger(), nullable=False),
 )
 
+#: The use records of a request copy (UNCC Art 40(19), Art 36(3)), in order: the use
+#: limitation, requests for consent to a new use and their decisions, authorisations of onward
+#: transfer, and the delayed notification of the person concerned. ``item`` names the consent,
+#: authorisation or notification a record belongs to (the same id on both copies). Each row
+#: names its journal event; rows are never changed (comity.services.use_steps folds them).
+use_records = sa.Table(
+    "use_records",
+    metadata,
+    sa.Column("request_id", sa.String(36), sa.ForeignKey("requests.id"), primary_key=True),
+    sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("record", sa.String(30), nullable=False),
+    sa.Column("item", sa.String(36), nullable=True),
+    sa.Column("side", sa.String(20), nullable=False),
+    sa.Column("authority", sa.String(100), nullable=False),
+    sa.Column("officer", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("data", sa.JSON(), nullable=False),
+    sa.Column("event_seq", _SEQ, sa.ForeignKey("events.seq"), nullable=False, unique=True),
+    sa.Index("ix_use_records_record", "record"),
+)
+
 #: Tables whose rows may be inserted but never changed or removed.
 APPEND_ONLY_TABLES: tuple[str, ...] = (
     "events",
@@ -476,6 +498,7 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
     "law_profile_snapshots",
     "screening_reports",
     "finding_decisions",
+    "use_records",
 )
 #: Tables whose rows may be inserted and updated, never removed.
 UPDATABLE_TABLES: tuple[str, ...] = (

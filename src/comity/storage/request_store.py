@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from comity.cases.lifecycle import Actor, Event
@@ -19,9 +21,9 @@ from comity.storage.models import idempotency_keys, messages, request_transition
 __all__ = [
     "RequestRow",
     "StoredResponse",
+    "claim_idempotent",
     "find_request",
     "get_idempotent",
-    "insert_idempotent",
     "insert_message",
     "insert_request",
     "insert_transition",
@@ -34,6 +36,7 @@ __all__ = [
     "request_row",
     "set_message_status",
     "set_parties",
+    "store_idempotent",
     "update_request",
 ]
 
@@ -295,18 +298,48 @@ def get_idempotent(connection: Connection, authority_id: str, key: str) -> Store
     return StoredResponse(row.request_sha256, int(row.status_code), row.response, dict(row.headers))
 
 
-def insert_idempotent(
-    connection: Connection, authority_id: str, key: str, stored: StoredResponse, at: dt.datetime
+def claim_idempotent(
+    connection: Connection, authority_id: str, key: str, digest: str, at: dt.datetime
+) -> bool:
+    """Claim ``key`` for a request with SHA-256 ``digest``; ``False`` if it is already taken.
+
+    ``INSERT ... ON CONFLICT DO NOTHING``: when another transaction holds an uncommitted claim
+    of the same key, PostgreSQL waits for it to end (SQLite's writer lock already did). The
+    claimed row has status 0 until :func:`store_idempotent` fills in the response.
+    """
+    values = {
+        "authority_id": authority_id,
+        "key": key,
+        "request_sha256": digest,
+        "status_code": 0,
+        "response": {},
+        "headers": {},
+        "created_at": at,
+    }
+    insert = (
+        postgresql_insert(idempotency_keys)
+        if connection.dialect.name == "postgresql"
+        else sqlite_insert(idempotency_keys)
+    )
+    claimed = connection.execute(
+        insert.values(**values)
+        .on_conflict_do_nothing(index_elements=["authority_id", "key"])
+        .returning(idempotency_keys.c.key)
+    ).first()
+    return claimed is not None
+
+
+def store_idempotent(
+    connection: Connection, authority_id: str, key: str, stored: StoredResponse
 ) -> None:
-    """Keep the response to a POST made with an ``Idempotency-Key``."""
+    """Keep the response to a POST made with a claimed ``Idempotency-Key``."""
     connection.execute(
-        idempotency_keys.insert().values(
-            authority_id=authority_id,
-            key=key,
+        idempotency_keys.update()
+        .where(idempotency_keys.c.authority_id == authority_id, idempotency_keys.c.key == key)
+        .values(
             request_sha256=stored.request_sha256,
             status_code=stored.status_code,
             response=stored.body,
             headers=stored.headers,
-            created_at=at,
         )
     )

@@ -168,17 +168,24 @@ async def act_on_request(
     params = body or ActionBody()
     digest = request_digest("POST", request.url.path, await request.body())
 
+    acted: list[service.ActResult] = []
+
     def run() -> Outcome:
         result = service.act(
             engine, settings, authority, key, action, transport=transport, officer=officer,
             reasons=params.reasons, documents=params.documents, until=params.until,
-            linked_request=params.linked_request, if_match=if_match,
+            linked_request=params.linked_request, if_match=if_match, deliver_now=False,
         )  # fmt: skip
-        delivery = None if result.delivery is None else result.delivery.to_json()
-        content = {**result.view.to_json(), "delivery": delivery}
+        acted.append(result)
+        content = {**result.view.to_json(), "delivery": result.delivery_json()}
         return Outcome(200, content, {"ETag": result.view.etag})
 
-    return _send(run_once(engine, authority.id, idempotency_key, digest, run))
+    def after(outcome: Outcome) -> Outcome:
+        result = service.deliver(engine, transport, acted[0])
+        return Outcome(outcome.status, {**outcome.body, "delivery": result.delivery_json()},
+                       outcome.headers)  # fmt: skip
+
+    return _send(run_once(engine, authority.id, idempotency_key, digest, run, after))
 
 
 @router.get("/overdue", operation_id="listOverdue", summary="Your overdue clocks", responses=AUTH)

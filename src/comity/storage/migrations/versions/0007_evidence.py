@@ -1,7 +1,7 @@
 """Evidence through the node: uploads in progress, accepted packages, custody events.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from comity.storage.append_only import drop_append_only, make_append_only
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
