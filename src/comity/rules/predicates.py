@@ -237,6 +237,14 @@ def _language_not_accepted(ctx: ScreeningContext) -> Evidence | None:
 # -- the registry -------------------------------------------------------------------------
 
 
+@_flag("legal_basis_is_other_treaty", "the request relies on another treaty, not the Convention")
+def _other_treaty(ctx: ScreeningContext) -> Evidence | None:
+    basis = ctx.document.legal_basis
+    if basis is None or basis.treaty is None:
+        return None
+    return (("legal_basis", basis.treaty),)
+
+
 @_flag("not_applicable_between_states", "the Convention does not bind both States on the day")
 def _not_applicable(ctx: ScreeningContext) -> Evidence | None:
     found = ctx.applicability

@@ -35,6 +35,7 @@ from comity.cases.transitions import Action, RequestState, Side
 from comity.config import Settings
 from comity.errors import Error, NotFound, SignatureInvalid, ValidationFailed
 from comity.registry.directory import Authority
+from comity.services import safeguards
 from comity.services.authorities import signing_key
 from comity.services.journal import record_event
 from comity.services.registry import current_registry
@@ -214,9 +215,10 @@ def receive_message(engine: Engine, settings: Settings, envelope: Mapping[str, A
         kind = payload.get("type")
         if kind not in (MESSAGE_TYPE, USE_MESSAGE_TYPE) or payload.get("sender") != signer:
             raise SignatureInvalid("the message's type or sender does not match its signer")
-        accept = _accept if kind == MESSAGE_TYPE else _accept_use
         with write_transaction(engine) as connection:
-            return accept(connection, payload, dict(envelope), now)
+            if kind == MESSAGE_TYPE:
+                return _accept(connection, settings, payload, dict(envelope), now)
+            return _accept_use(connection, payload, dict(envelope), now)
     except Error as error:
         _reject(engine, envelope, signer, recipient, message_id, str(error), now)
         raise
@@ -270,7 +272,11 @@ def _actor_event(payload: Mapping[str, Any]) -> tuple[Action, Actor, dict[str, A
 
 
 def _accept(
-    connection: Connection, payload: dict[str, Any], envelope: dict[str, Any], now: dt.datetime
+    connection: Connection,
+    settings: Settings,
+    payload: dict[str, Any],
+    envelope: dict[str, Any],
+    now: dt.datetime,
 ) -> Delivery:
     recipient = str(_field(payload, "recipient"))
     if authority_store.get_hosted(connection, recipient) is None:
@@ -288,9 +294,8 @@ def _accept(
         raise ValidationFailed(f"the message's event is malformed: {error}") from None
     reference = str(_field(payload, "reference"))
     if action is Action.SEND:
-        # Screening (the safeguards engine) of a received request is called here, before its
-        # copy is created; the sending side screens in requests.act. One place each.
         row = _new_copy(connection, payload, recipient, reference, RequestState(event["from"]), at)
+        safeguards.on_receipt(connection, settings, request_id=row.id, document=row.document, at=at)
         tag = "request.received"
     else:
         found = store.find_request(connection, recipient, reference)

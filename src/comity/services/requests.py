@@ -27,6 +27,7 @@ from comity.cases.lifecycle import Actor, Event, RequestHistory, allowed_actions
 from comity.cases.transitions import Action, RequestState, Side
 from comity.config import Settings
 from comity.errors import InvalidTransition, NotFound, ValidationFailed
+from comity.services import safeguards
 from comity.services.authorities import HostedAuthority
 from comity.services.errors import PreconditionFailed, PreconditionRequired
 from comity.services.journal import record_event
@@ -385,8 +386,6 @@ def act(
     with read_transaction(engine) as connection:
         before = _own(connection, authority, key)
     if verb is Action.SEND and before.state == RequestState.APPROVED:
-        # Screening (the safeguards engine) is called here, before the request is signed and
-        # leaves; the receiving side screens in messaging.receive_message. One place each.
         _before_send(engine, before, utc_date(at))
     with write_transaction(engine) as connection:
         row = _own(connection, authority, key)
@@ -407,6 +406,11 @@ def act(
             connection, row, history, verb, Actor(Side(row.side), authority.id, officer), at,
             reasons=reasons, documents=documents, until=until, linked_request=linked_request,
             message_id=message_id,
+        )  # fmt: skip
+        # After the lifecycle accepted the action, before it commits: the safeguards.
+        safeguards.before_action(
+            connection, settings, request_id=row.id, side=row.side, document=row.document,
+            action=verb, at=at,
         )  # fmt: skip
         outbox = (
             queue_message(connection, settings, committed.row, committed.event,
