@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,7 +23,8 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from comity.cli._evidence_client import EvidenceClient
+if TYPE_CHECKING:
+    from comity.cli._evidence_client import EvidenceClient
 from comity.errors import DataFileError, ValidationFailed
 from comity.evidence import (
     ACTIONS,
@@ -85,6 +86,13 @@ def _record(package: Path, action: str, sign_key: Path | None, by: str | None, s
 
 def _producers(paths: list[Path] | None) -> list[PublicAuthority] | None:
     return [load_public(p) for p in paths] if paths else None
+
+
+def _client(node: str, token: str) -> EvidenceClient:
+    """The node's evidence API; its HTTP client loads only for the commands that talk to one."""
+    from comity.cli._evidence_client import EvidenceClient
+
+    return EvidenceClient(node, token)
 
 
 @app.command("seal")
@@ -309,7 +317,7 @@ def upload_command(
     """Upload a sealed package to the node for the requesting authority. Run it again after
     an interruption: the node says how much it holds and the upload goes on from there."""
     with (
-        EvidenceClient(node, token) as client,
+        _client(node, token) as client,
         _progress("uploading", package.stat().st_size) as progress,
     ):
         accepted = client.upload(package, request, progress=progress)
@@ -330,7 +338,7 @@ def download_command(
 ) -> None:
     """Download a package sent to your authority; an interrupted download resumes from
     OUTPUT.part. The file is checked against the producer's signed receipt before it is kept."""
-    with EvidenceClient(node, token) as client, _progress("downloading", 0) as progress:
+    with _client(node, token) as client, _progress("downloading", 0) as progress:
         meta = client.download(package, output, progress=progress)
     if as_json:
         typer.echo(json.dumps(meta, indent=2))

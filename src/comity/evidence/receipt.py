@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -133,9 +134,13 @@ def check_package(
             f"the package is {size} bytes but the receipt says {receipt.package_size}"
         )
     digest = hashlib.sha256()
-    buf = bytearray(_READ_SIZE)
-    view = memoryview(buf)
-    with package.open("rb", buffering=0) as src:
+    # A page-aligned buffer: reading into a bytearray that malloc placed off a page boundary
+    # runs at a quarter of the speed (performance.md §1.2.3).
+    with (
+        mmap.mmap(-1, _READ_SIZE) as buf,
+        memoryview(buf) as view,
+        package.open("rb", buffering=0) as src,
+    ):
         while n := src.readinto(buf):
             digest.update(view[:n])
             if progress is not None:
