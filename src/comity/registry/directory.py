@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from comity.errors import ImportRejected, NotFound
+from comity.evidence import bech32
 from comity.registry.actions import Located, load_json_object
 from comity.registry.dates import parse_iso_date
 from comity.registry.participants import participant
@@ -94,20 +95,6 @@ class Authority:
         return X25519PublicKey.from_public_bytes(decode_age_recipient(self.age_recipient))
 
 
-_BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-
-
-def _bech32_polymod(values: Iterable[int]) -> int:
-    generator = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-    check = 1
-    for value in values:
-        top = check >> 25
-        check = (check & 0x1FFFFFF) << 5 ^ value
-        for i in range(5):
-            check ^= generator[i] if (top >> i) & 1 else 0
-    return check
-
-
 def decode_age_recipient(text: str) -> bytes:
     """Decode an ``age1...`` recipient to its 32-byte X25519 public key (BIP 173 Bech32).
 
@@ -115,42 +102,20 @@ def decode_age_recipient(text: str) -> bytes:
     """
     if text != text.lower() or not text.startswith("age1"):
         raise ValueError("an age recipient is lower case and starts with 'age1'")
-    data_part = text[4:]
-    if len(data_part) < 6 or any(c not in _BECH32_CHARSET for c in data_part):
-        raise ValueError("an age recipient has Bech32 characters after 'age1'")
-    values = [_BECH32_CHARSET.index(c) for c in data_part]
-    hrp_expanded = [ord(c) >> 5 for c in "age"] + [0] + [ord(c) & 31 for c in "age"]
-    if _bech32_polymod(hrp_expanded + values) != 1:
-        raise ValueError("the age recipient's Bech32 checksum is wrong")
-    acc, bits, out = 0, 0, bytearray()
-    for value in values[:-6]:
-        acc = (acc << 5) | value
-        bits += 5
-        while bits >= 8:
-            bits -= 8
-            out.append((acc >> bits) & 0xFF)
-    if bits >= 5 or (acc << (8 - bits)) & 0xFF or len(out) != 32:
+    try:
+        _, key = bech32.decode(text)
+    except bech32.Bech32Error as error:
+        raise ValueError(f"the age recipient is not valid Bech32: {error}") from None
+    if len(key) != 32:
         raise ValueError("an age X25519 recipient encodes exactly 32 bytes")
-    return bytes(out)
+    return key
 
 
 def encode_age_recipient(key: bytes) -> str:
     """Encode a 32-byte X25519 public key as an ``age1...`` recipient (BIP 173 Bech32)."""
     if len(key) != 32:
         raise ValueError("an X25519 public key is 32 bytes")
-    acc, bits, values = 0, 0, []
-    for byte in key:
-        acc = (acc << 8) | byte
-        bits += 8
-        while bits >= 5:
-            bits -= 5
-            values.append((acc >> bits) & 31)
-    if bits:
-        values.append((acc << (5 - bits)) & 31)
-    hrp_expanded = [ord(c) >> 5 for c in "age"] + [0] + [ord(c) & 31 for c in "age"]
-    polymod = _bech32_polymod([*hrp_expanded, *values, 0, 0, 0, 0, 0, 0]) ^ 1
-    checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
-    return "age1" + "".join(_BECH32_CHARSET[v] for v in [*values, *checksum])
+    return bech32.encode("age", key)
 
 
 def _parse_authority(entry: Any, *, source: str, row: int) -> Authority:

@@ -48,6 +48,7 @@ __all__ = [
     "get_authority",
     "issue_token",
     "list_authorities",
+    "private_keys",
     "signing_key",
 ]
 
@@ -215,10 +216,17 @@ def authenticate(engine: Engine, token: str | None) -> HostedAuthority:
     return _public(row)
 
 
-def signing_key(connection: Connection, settings: Settings, authority_id: str) -> Ed25519PrivateKey:
-    """The unsealed Ed25519 private key of a hosted authority (used to sign, then dropped)."""
+def private_keys(connection: Connection, settings: Settings, authority_id: str) -> bytes:
+    """A hosted authority's private keys, unsealed: the Ed25519 signing key (32 bytes) then
+    the X25519 age identity (32 bytes). Keep them no longer than needed."""
     row = store.get_hosted(connection, authority_id)
     if row is None:
         raise NotFound(f"no authority {authority_id} is hosted on this node")
-    raw = unseal(load_node_secret(settings), _PURPOSE, row.sealed_private_keys, authority_id)
-    return Ed25519PrivateKey.from_private_bytes(raw[:32])
+    return unseal(load_node_secret(settings), _PURPOSE, row.sealed_private_keys, authority_id)
+
+
+def signing_key(connection: Connection, settings: Settings, authority_id: str) -> Ed25519PrivateKey:
+    """The unsealed Ed25519 private key of a hosted authority (used to sign, then dropped)."""
+    return Ed25519PrivateKey.from_private_bytes(
+        private_keys(connection, settings, authority_id)[:32]
+    )

@@ -16,13 +16,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 
 from comity.config import Settings
-from comity.errors import NotFound
 from comity.evidence.age_header import AgeIdentity
 from comity.evidence.keys import AuthorityKeys
-from comity.services.authorities import _PURPOSE
+from comity.services.authorities import private_keys
 from comity.services.journal import record_event
-from comity.services.node_secret import load_node_secret, unseal
-from comity.storage import authority_store as store
 from comity.storage.engine import write_transaction
 
 __all__ = ["export_keys"]
@@ -34,10 +31,7 @@ def export_keys(
     """The hosted authority's private keys, named by its id; the export is a journal event."""
     at = at or dt.datetime.now(dt.UTC)
     with write_transaction(engine) as connection:
-        row = store.get_hosted(connection, authority_id)
-        if row is None:
-            raise NotFound(f"no authority {authority_id} is hosted on this node")
-        raw = unseal(load_node_secret(settings), _PURPOSE, row.sealed_private_keys, authority_id)
+        raw = private_keys(connection, settings, authority_id)
         keys = AuthorityKeys(
             authority_id, Ed25519PrivateKey.from_private_bytes(raw[:32]), AgeIdentity(raw[32:64])
         )

@@ -39,7 +39,7 @@ from comity.services import safeguards
 from comity.services.authorities import signing_key
 from comity.services.journal import record_event
 from comity.services.registry import current_registry
-from comity.services.request_steps import commit_transition, history_of
+from comity.services.request_steps import commit_transition, event_json, history_of
 from comity.services.use_steps import commit_use_record
 from comity.signed import sign_json, verify_json
 from comity.storage import authority_store
@@ -64,23 +64,6 @@ MESSAGE_TYPE = "comity.request.transition/1"
 USE_MESSAGE_TYPE = "comity.request.use/1"
 
 
-def _event_json(event: Event) -> dict[str, Any]:
-    return {
-        "sequence": event.sequence,
-        "action": event.action.value,
-        "from": event.from_state.value,
-        "to": event.to_state.value,
-        "side": event.actor.side.value,
-        "authority": event.actor.authority,
-        "officer": event.actor.officer,
-        "at": event.at.isoformat(),
-        "reasons": event.reasons,
-        "documents": list(event.documents),
-        "preserved_until": None if event.preserved_until is None else str(event.preserved_until),
-        "linked_request": event.linked_request,
-    }
-
-
 def queue_message(
     connection: Connection,
     settings: Settings,
@@ -94,7 +77,7 @@ def queue_message(
     The sent request's document travels with the ``send`` event only. Returns the outbox
     row's sequence number and the envelope.
     """
-    payload: dict[str, Any] = {"type": MESSAGE_TYPE, "event": _event_json(event)}
+    payload: dict[str, Any] = {"type": MESSAGE_TYPE, "event": event_json(event)}
     if event.action is Action.SEND:
         payload["document"] = row.document
     return _queue(connection, settings, row, payload, message_id, event.at)
@@ -271,6 +254,18 @@ def _actor_event(payload: Mapping[str, Any]) -> tuple[Action, Actor, dict[str, A
     return action, actor, dict(event)
 
 
+def _unseen(connection: Connection, payload: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The hosted recipient and the id of a message not received before; ``None`` for a
+    message already received (a retried delivery). :class:`NotFound` for a stranger."""
+    recipient = str(_field(payload, "recipient"))
+    if authority_store.get_hosted(connection, recipient) is None:
+        raise NotFound(f"authority {recipient!r} is not hosted on this node")
+    message_id = str(_field(payload, "message_id"))
+    if store.message_seen(connection, message_id, recipient):
+        return None
+    return recipient, message_id
+
+
 def _accept(
     connection: Connection,
     settings: Settings,
@@ -278,12 +273,10 @@ def _accept(
     envelope: dict[str, Any],
     now: dt.datetime,
 ) -> Delivery:
-    recipient = str(_field(payload, "recipient"))
-    if authority_store.get_hosted(connection, recipient) is None:
-        raise NotFound(f"authority {recipient!r} is not hosted on this node")
-    message_id = str(_field(payload, "message_id"))
-    if store.message_seen(connection, message_id, recipient):
+    unseen = _unseen(connection, payload)
+    if unseen is None:
         return Delivery("duplicate")
+    recipient, message_id = unseen
     action, actor, event = _actor_event(payload)
     try:
         at = dt.datetime.fromisoformat(event["at"])
@@ -355,12 +348,10 @@ def _new_copy(
 def _accept_use(
     connection: Connection, payload: dict[str, Any], envelope: dict[str, Any], now: dt.datetime
 ) -> Delivery:
-    recipient = str(_field(payload, "recipient"))
-    if authority_store.get_hosted(connection, recipient) is None:
-        raise NotFound(f"authority {recipient!r} is not hosted on this node")
-    message_id = str(_field(payload, "message_id"))
-    if store.message_seen(connection, message_id, recipient):
+    unseen = _unseen(connection, payload)
+    if unseen is None:
         return Delivery("duplicate")
+    recipient, message_id = unseen
     record = _field(payload, "record")
     sender, reference = str(payload["sender"]), str(_field(payload, "reference"))
     found = store.find_request(connection, recipient, reference)

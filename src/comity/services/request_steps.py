@@ -21,7 +21,15 @@ from comity.cases.transitions import Action, RequestState
 from comity.services.journal import record_event
 from comity.storage import request_store as store
 
-__all__ = ["OUTCOMES", "TAGS", "Committed", "commit_transition", "header_values", "history_of"]
+__all__ = [
+    "OUTCOMES",
+    "TAGS",
+    "Committed",
+    "commit_transition",
+    "event_json",
+    "header_values",
+    "history_of",
+]
 
 #: The journal tag of each action (the public ``event`` header field).
 TAGS: dict[Action, str] = {
@@ -147,3 +155,21 @@ def commit_transition(
         message_id=message_id,
     )
     return Committed(updated, result.history, event)
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """A lifecycle event as JSON: in a copy's history and in the message that mirrors it."""
+    return {
+        "sequence": event.sequence,
+        "action": event.action.value,
+        "from": event.from_state.value,
+        "to": event.to_state.value,
+        "side": event.actor.side.value,
+        "authority": event.actor.authority,
+        "officer": event.actor.officer,
+        "at": event.at.isoformat(),
+        "reasons": event.reasons,
+        "documents": list(event.documents),
+        "preserved_until": None if event.preserved_until is None else str(event.preserved_until),
+        "linked_request": event.linked_request,
+    }

@@ -23,7 +23,7 @@ from comity.cases.dates import utc_date
 from comity.cases.deadlines import Clock, request_clocks
 from comity.cases.document import RequestDocument
 from comity.cases.drafting import check_draft
-from comity.cases.lifecycle import Actor, Event, RequestHistory, allowed_actions
+from comity.cases.lifecycle import Actor, RequestHistory, allowed_actions
 from comity.cases.transitions import Action, RequestState, Side
 from comity.config import Settings
 from comity.errors import InvalidTransition, NotFound, ValidationFailed
@@ -33,7 +33,12 @@ from comity.services.errors import PreconditionFailed, PreconditionRequired
 from comity.services.journal import record_event
 from comity.services.messaging import directory_entry, queue_message, record_delivery
 from comity.services.registry import current_registry
-from comity.services.request_steps import commit_transition, header_values, history_of
+from comity.services.request_steps import (
+    commit_transition,
+    event_json,
+    header_values,
+    history_of,
+)
 from comity.services.use_steps import notification_clocks
 from comity.storage import request_store as store
 from comity.storage.case_store import pending_follow_ups
@@ -65,23 +70,6 @@ def clock_json(clock: Clock, today: dt.date) -> dict[str, Any]:
         "label": clock.label,
         "overdue": clock.is_overdue(today),
         "citations": [c.tagged() for c in clock.cites],
-    }
-
-
-def _event_json(event: Event) -> dict[str, Any]:
-    return {
-        "sequence": event.sequence,
-        "action": event.action.value,
-        "from": event.from_state.value,
-        "to": event.to_state.value,
-        "side": event.actor.side.value,
-        "authority": event.actor.authority,
-        "officer": event.actor.officer,
-        "at": event.at.isoformat(),
-        "reasons": event.reasons,
-        "documents": list(event.documents),
-        "preserved_until": None if event.preserved_until is None else str(event.preserved_until),
-        "linked_request": event.linked_request,
     }
 
 
@@ -121,7 +109,7 @@ class RequestView:
             if self.history.preserved_until is None
             else self.history.preserved_until.isoformat(),
             "document": row.document,
-            "history": [_event_json(e) for e in self.history.events],
+            "history": [event_json(e) for e in self.history.events],
             "clocks": [clock_json(c, day) for c in self.clocks],
             "created_at": row.created_at.isoformat(),
             "updated_at": row.updated_at.isoformat(),
