@@ -162,3 +162,112 @@ class TestFiles:
         self, error: OSError, code: int, message: str
     ) -> None:
         assert (exit_code_for(error), message_for(error)) == (code, message)
+
+
+SIGNING_KEY = "expected an unencrypted PKCS#8 PEM Ed25519 private key (NAME.signing-key)"
+#: An SM2 key: PEM that parses, on a curve the cryptography library does not support.
+SM2_KEY = """-----BEGIN PRIVATE KEY-----
+MIGIAgEAMBQGCCqBHM9VAYItBggqgRzPVQGCLQRtMGsCAQEEIMq2PeJXuWS4Np7d
+xFZEk2Fgk7bSJoMR4bgdU+ZVxhDDoUQDQgAEwxdbfL/bPyQz/gQQNRGsUCdydDFA
+ZKWWgbNqe+I+5G6s9qM3q9dmDcL9JYGpEGzDgc/B1BrVgZr3kULoc3JUrA==
+-----END PRIVATE KEY-----
+"""
+
+
+class TestMalformedFiles:
+    """A file that is there but is not what the option needs: exit 65, the file named."""
+
+    @pytest.mark.parametrize(
+        "key", ["empty", "garbage", "bad.json", "k/alice.identity", "k/alice.pub.json", "sm2.pem"]
+    )
+    def test_not_a_signing_key(self, world: Path, key: str) -> None:
+        (world / "sm2.pem").write_text(SM2_KEY)
+        stderr = one_line(*seal_args(**{"--sign-key": key}), code=65)
+        # A library that knows the SM2 curve loads the key and finds it is not Ed25519.
+        assert stderr in (
+            f"error: {key}: not a signing key: {SIGNING_KEY}\n",
+            f"error: {key}: not an Ed25519 key: {SIGNING_KEY}\n",
+        )
+        assert nothing_sealed(world)
+
+    def test_a_signing_key_that_is_not_ed25519_or_is_encrypted(self, world: Path) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+        pem = X25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"secret"),
+        )
+        (world / "x.pem").write_bytes(pem)
+        assert one_line(*seal_args(**{"--sign-key": "x.pem"}), code=65) == (
+            f"error: x.pem: the key is encrypted: {SIGNING_KEY}\n"
+        )
+        pem = X25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        (world / "x.pem").write_bytes(pem)
+        assert one_line(*seal_args(**{"--sign-key": "x.pem"}), code=65) == (
+            f"error: x.pem: not an Ed25519 key: {SIGNING_KEY}\n"
+        )
+        assert nothing_sealed(world)
+
+    @pytest.mark.parametrize(
+        ("to", "problem"),
+        [
+            ("empty", "empty:1: not JSON: Expecting value"),
+            ("garbage", "garbage: not a text file (not UTF-8 at byte 0)"),
+            ("bad.json", "bad.json:2: not JSON: Expecting value"),
+            ("k/bob.identity", "k/bob.identity:1: not JSON: Expecting value"),
+            ("k/bob.signing-key", "k/bob.signing-key:1: not JSON: Expecting value"),
+            ("in.bin", "in.bin:1: not JSON: Expecting value"),
+        ],
+    )
+    def test_not_a_public_key_file(self, world: Path, to: str, problem: str) -> None:
+        assert one_line(*seal_args(**{"--to": to}), code=65) == f"error: {problem}\n"
+        assert nothing_sealed(world)
+
+    def test_json_that_is_not_a_public_key_file(self, world: Path) -> None:
+        (world / "other.json").write_text('{"format": "something/v1"}')
+        stderr = one_line(*seal_args(**{"--to": "other.json"}), code=65)
+        assert stderr == "error: other.json: not a comity-authority-key/v1 document\n"
+
+    @pytest.mark.parametrize(
+        ("identity", "problem"),
+        [
+            ("empty", "no identity in the file"),
+            ("garbage", "not a text file (not UTF-8 at byte 0)"),
+            ("k/bob.signing-key", "line 1: not an age identity"),
+            ("k/bob.pub.json", "line 1: not an age identity"),
+        ],
+    )
+    def test_not_an_identity_file(self, world: Path, identity: str, problem: str) -> None:
+        for command in (["verify", "p.age"], ["open", "p.age", "-o", "out"]):
+            stderr = one_line("evidence", *command, "--identity", identity, code=65)
+            assert stderr.startswith(f"error: {identity}: {problem}")
+        assert not (world / "out").exists()
+        assert custody_lines(world) == 1
+
+    @pytest.mark.parametrize(
+        ("content", "problem"),
+        [
+            (GARBAGE, "p.age.receipt.json: not a text file (not UTF-8 at byte 0)"),
+            (b'{"format":\n', "p.age.receipt.json:2: not JSON: Expecting value"),
+        ],
+    )
+    def test_a_receipt_that_is_not_json(self, world: Path, content: bytes, problem: str) -> None:
+        (world / "p.age.receipt.json").write_bytes(content)
+        assert one_line("evidence", "verify", "p.age", code=65) == f"error: {problem}\n"
+        stderr = one_line("evidence", "open", "p.age", "--identity", "k/bob.identity", "-o",
+                          "out", code=65)  # fmt: skip
+        assert stderr == f"error: {problem}\n"
+        assert not (world / "out").exists()
+
+    def test_a_request_document_that_is_not_text(self, world: Path) -> None:
+        stderr = one_line("request", "validate", "garbage", code=65)
+        assert stderr == "error: garbage: not a text file (not UTF-8 at byte 0)\n"
+        assert one_line("request", "validate", "nope", code=66) == (
+            "error: nope: No such file or directory\n"
+        )

@@ -19,7 +19,8 @@ from comity.cases.document import request_json_schema
 from comity.cases.drafting import check_draft
 from comity.cli.request_use import register as register_use_commands
 from comity.config import load_settings
-from comity.errors import DataFileError, ValidationFailed
+from comity.datafiles import read_json
+from comity.errors import ValidationFailed
 from comity.registry.snapshot import parse_files
 from comity.services import requests as requests_service
 from comity.services.authorities import HostedAuthority, get_authority
@@ -36,15 +37,6 @@ app = typer.Typer(
 
 As = Annotated[str, typer.Option("--as", help="The hosted authority acting.")]
 Officer = Annotated[str, typer.Option("--officer", help="Who acts (recorded with the event).")]
-
-
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DataFileError(f"cannot read the file: {error.strerror}", path=str(path)) from None
-    except json.JSONDecodeError as error:
-        raise DataFileError(f"not JSON: {error.msg}", path=str(path), line=error.lineno) from None
 
 
 @app.command("validate")
@@ -66,7 +58,7 @@ def validate(
     """Check a draft against the contents its kind must carry and the requested State's
     accepted languages. Every missing or invalid item is listed with its citation; exit 1 when
     anything is missing."""
-    data = _read_json(file)
+    data = read_json(file)
     notifications = (
         parse_files(registry) if registry else current_registry(existing_node_engine()).registry
     ).notifications
@@ -134,7 +126,7 @@ def draft_command(
 ) -> None:
     """Store a draft for the acting authority; prints its reference."""
     with open_node_engine() as engine:
-        view = requests_service.draft(engine, _authority(engine, acting), _read_json(file),
+        view = requests_service.draft(engine, _authority(engine, acting), read_json(file),
                                       officer=officer)  # fmt: skip
         if as_json:
             _print_view(view, True)
