@@ -271,3 +271,41 @@ class TestMalformedFiles:
         assert one_line("request", "validate", "nope", code=66) == (
             "error: nope: No such file or directory\n"
         )
+
+
+class TestNothingHalfWritten:
+    """A bad option stops a command before it writes anything."""
+
+    def test_a_bad_sign_key_stops_open_before_it_writes_the_items(self, world: Path) -> None:
+        for key, code in (("nope", 66), ("garbage", 65)):
+            stderr = one_line("evidence", "open", "p.age", "--identity", "k/bob.identity",
+                              "-o", "out", "--sign-key", key, code=code)  # fmt: skip
+            assert stderr.startswith(f"error: {key}: ")
+            assert not (world / "out").exists()
+        assert custody_lines(world) == 1
+
+    def test_a_bad_sign_key_stops_verify_and_custody(self, world: Path) -> None:
+        one_line("evidence", "verify", "p.age", "--sign-key", "nope", code=66)
+        one_line("evidence", "verify", "p.age", "--sign-key", "k/bob.identity", code=65)
+        one_line("evidence", "custody", "p.age", "--add", "received", "--sign-key", "nope",
+                 code=66)  # fmt: skip
+        assert custody_lines(world) == 1
+
+    def test_a_blank_person_stops_seal_before_it_writes_the_package(self, world: Path) -> None:
+        stderr = one_line(*seal_args(**{"--by": " "}), code=1)
+        assert stderr == "error: --by: a custody event must name the person who acted\n"
+        assert nothing_sealed(world)
+        one_line("evidence", "verify", "p.age", "--sign-key", "k/bob.signing-key", "--by", "",
+                 code=1)  # fmt: skip
+        assert custody_lines(world) == 1
+
+    def test_an_empty_request(self, world: Path) -> None:
+        stderr = one_line(*seal_args(**{"--request": ""}), code=1)
+        assert stderr == "error: --request: request must be a non-empty string\n"
+        assert nothing_sealed(world)
+
+    def test_keys_are_never_overwritten(self, world: Path) -> None:
+        before = (world / "k" / "alice.signing-key").read_bytes()
+        stderr = one_line("keys", "new", "alice", "-o", "k", code=73)
+        assert stderr == "error: k/alice.identity: already exists; keys are never overwritten\n"
+        assert (world / "k" / "alice.signing-key").read_bytes() == before
