@@ -309,3 +309,28 @@ class TestNothingHalfWritten:
         stderr = one_line("keys", "new", "alice", "-o", "k", code=73)
         assert stderr == "error: k/alice.identity: already exists; keys are never overwritten\n"
         assert (world / "k" / "alice.signing-key").read_bytes() == before
+
+
+class TestOptionValues:
+    """A bad option value: exit 1 and one line naming the option, before anything is done."""
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["screen", "doc.json", "--date", "2026-02-30"],
+            ["screening", "run", "R1", "doc.json", "--date", "2026-02-30"],
+            ["case", "evidence", "C1", "P1", "R1", "--as", "fra", "--received-on", "2026-02-30"],
+            ["request", "act", "R1", "preserve", "--as", "fra", "--until", "2026-02-30"],
+            ["request", "validate", "doc.json", "--today", "2026-02-30"],
+            ["registry", "status", "--as-of", "2026-02-30"],
+        ],
+        ids=lambda args: " ".join(args[:2]),
+    )
+    def test_a_day_that_is_not_in_the_calendar(
+        self, args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("COMITY_DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+        option = args[-2]
+        assert one_line(*args, code=1) == f"error: {option}: '2026-02-30' is not a calendar date\n"
+        assert list(tmp_path.iterdir()) == []

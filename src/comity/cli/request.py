@@ -7,7 +7,7 @@ acts for it, as its API token would. They call the services, never the database.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +17,10 @@ from sqlalchemy.engine import Engine
 from comity.cases.completeness import raise_if_problems
 from comity.cases.document import request_json_schema
 from comity.cases.drafting import check_draft
+from comity.cli._options import parse_day
 from comity.cli.request_use import register as register_use_commands
 from comity.config import load_settings
 from comity.datafiles import read_json
-from comity.errors import ValidationFailed
 from comity.registry.snapshot import parse_files
 from comity.services import requests as requests_service
 from comity.services.authorities import HostedAuthority, get_authority
@@ -58,14 +58,11 @@ def validate(
     """Check a draft against the contents its kind must carry and the requested State's
     accepted languages. Every missing or invalid item is listed with its citation; exit 1 when
     anything is missing."""
+    day = parse_day(today, "--today") or datetime.now(UTC).date()
     data = read_json(file)
     notifications = (
         parse_files(registry) if registry else current_registry(existing_node_engine()).registry
     ).notifications
-    try:
-        day = date.fromisoformat(today) if today else datetime.now(UTC).date()
-    except ValueError:
-        raise ValidationFailed(f"--today: {today!r} is not an ISO 8601 date") from None
     problems = check_draft(data, notifications, today=day)
     if as_json:
         typer.echo(
@@ -175,11 +172,8 @@ def act_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Take a lifecycle action (docs/formats/request-lifecycle.md); one event is recorded."""
+    day = parse_day(until, "--until")
     with open_node_engine() as engine:
-        try:
-            day = date.fromisoformat(until) if until else None
-        except ValueError:
-            raise ValidationFailed(f"--until: {until!r} is not an ISO 8601 date") from None
         settings = load_settings()
         result = requests_service.act(
             engine, settings, _authority(engine, acting), reference, action,
