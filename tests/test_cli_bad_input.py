@@ -334,3 +334,24 @@ class TestOptionValues:
         option = args[-2]
         assert one_line(*args, code=1) == f"error: {option}: '2026-02-30' is not a calendar date\n"
         assert list(tmp_path.iterdir()) == []
+
+
+class TestMigrations:
+    """``comity db``: a revision that is not shipped, or a downgrade that goes up."""
+
+    def test_a_migration_that_does_not_exist(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("COMITY_DATABASE_URL", f"sqlite:///{tmp_path / 'n.db'}")
+        for args in (["upgrade", "bogus"], ["upgrade", "head+1"], ["downgrade", "0001:0002"]):
+            stderr = one_line("db", *args, code=66)
+            assert stderr.startswith(f"error: no migration {args[1]!r}: give head, base or one of")
+        assert runner.invoke(app, ["db", "current"]).stdout.startswith("database: empty;")
+
+    def test_a_downgrade_above_the_database(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("COMITY_DATABASE_URL", f"sqlite:///{tmp_path / 'n.db'}")
+        assert runner.invoke(app, ["db", "upgrade", "0001"]).exit_code == 0
+        stderr = one_line("db", "downgrade", "0002", code=1)
+        assert stderr == "error: cannot downgrade to 0002: the database is at 0001\n"
