@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from comity.config import load_settings
-from comity.errors import Conflict
 from comity.services import authorities as service
 from comity.services.authority_keys import export_keys as export_keys_service
 from comity.services.node import open_node_engine
@@ -71,9 +70,5 @@ def export_keys(
     secret; existing files are never overwritten."""
     with open_node_engine() as engine:
         keys = export_keys_service(engine, load_settings(), authority_id)
-    try:
-        written = keys.write(output)
-    except FileExistsError as exc:
-        raise Conflict(str(exc)) from None
-    for path in written:
+    for path in keys.write(output):
         typer.echo(f"wrote {path}")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from comity.cli._options import parse_day
 from comity.services import cases as service
 from comity.services.authorities import get_authority
 from comity.services.node import open_node_engine
@@ -55,8 +56,8 @@ def evidence(
     received_on: Annotated[str | None, typer.Option("--received-on", help="YYYY-MM-DD")] = None,
 ) -> None:
     """Record an evidence package returned for a request of the case."""
+    day = parse_day(received_on, "--received-on") or date.today()  # noqa: DTZ011
     with open_node_engine() as engine:
-        day = date.fromisoformat(received_on) if received_on else date.today()  # noqa: DTZ011
         service.add_case_evidence(
             engine, get_authority(engine, acting), case_id, package, request, day
         )

@@ -29,6 +29,7 @@ from comity.errors import DataFileError, ValidationFailed
 from comity.evidence import (
     ACTIONS,
     AgeRecipient,
+    AuthorityKeys,
     CustodyLog,
     ItemSource,
     PublicAuthority,
@@ -42,6 +43,8 @@ from comity.evidence import (
     seal,
     to_case,
 )
+from comity.evidence.custody import check_person
+from comity.evidence.manifest import check_request
 from comity.evidence.signing import canonical
 
 app = typer.Typer(help="Seal, verify and open evidence packages.", no_args_is_help=True)
@@ -74,14 +77,37 @@ def _recipient(text: str) -> PublicAuthority | AgeRecipient:
     return load_public(path)
 
 
+def _checked(option: str, check: Callable[[str], str], value: str) -> str:
+    """``check(value)``; its ValueError becomes one line naming ``option``."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise ValidationFailed(f"{option}: {exc}") from None
+
+
 def _person(by: str | None) -> str:
-    return by or getpass.getuser()
+    if by is None:
+        try:
+            by = getpass.getuser()
+        except (KeyError, OSError):  # a user with no login name, as in some containers
+            raise ValidationFailed("cannot tell who you are: give --by NAME") from None
+    return _checked("--by", check_person, by)
 
 
-def _record(package: Path, action: str, sign_key: Path | None, by: str | None, sha: str) -> None:
-    if sign_key is not None:
-        keys = load_signing_keys(sign_key)
-        CustodyLog.beside(package).append(action, package_sha256=sha, keys=keys, person=_person(by))
+#: The keys that sign a custody event, and the person who acted.
+Signer = tuple[AuthorityKeys, str]
+
+
+def _signer(sign_key: Path | None, by: str | None) -> Signer | None:
+    """Who signs the custody event (None without --sign-key). Commands call this before they
+    do anything, so that a bad key file stops them before they write."""
+    return None if sign_key is None else (load_signing_keys(sign_key), _person(by))
+
+
+def _record(package: Path, action: str, signer: Signer | None, sha: str) -> None:
+    if signer is not None:
+        keys, person = signer
+        CustodyLog.beside(package).append(action, package_sha256=sha, keys=keys, person=person)
 
 
 def _producers(paths: list[Path] | None) -> list[PublicAuthority] | None:
@@ -108,6 +134,8 @@ def seal_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the receipt as JSON.")] = False,
 ) -> None:
     """Seal FILES for the recipients into one package, with its receipt and custody log."""
+    request = _checked("--request", check_request, request)
+    person = _person(by)
     producer = load_signing_keys(sign_key)
     recipients = [_recipient(t) for t in to]
     total = sum(f.stat().st_size for f in files if f.is_file())
@@ -118,7 +146,7 @@ def seal_command(
             producer=producer,
             recipients=recipients,
             output=output,
-            person=_person(by),
+            person=person,
             progress=progress,
         )
     if as_json:
@@ -149,6 +177,7 @@ def verify_command(
     """Check the receipt; with --identity also decrypt and check everything, writing nothing."""
     size = package.stat().st_size
     producers = _producers(producer)
+    signer = _signer(sign_key, by)
     result: dict[str, Any] = {"package": str(package)}
     if identity is None:
         rpath = receipt_path(package)
@@ -171,7 +200,7 @@ def verify_command(
             "producer": opened.producer.party(),
             "manifest": opened.manifest.to_json(),
         }
-    _record(package, "verified", sign_key, by, sha)
+    _record(package, "verified", signer, sha)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -202,15 +231,14 @@ def open_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON.")] = False,
 ) -> None:
     """Write the items into DIR only if everything verifies; otherwise write nothing."""
+    identities = load_identities(identity)
+    producers = _producers(producer)
+    signer = _signer(sign_key, by)
     with _progress("opening", package.stat().st_size) as progress:
         opened = open_package(
-            package,
-            load_identities(identity),
-            output=output,
-            producers=_producers(producer),
-            progress=progress,
+            package, identities, output=output, producers=producers, progress=progress
         )
-    _record(package, "opened", sign_key, by, opened.sha256)
+    _record(package, "opened", signer, opened.sha256)
     if as_json:
         typer.echo(json.dumps(opened.manifest.to_json(), indent=2))
         return

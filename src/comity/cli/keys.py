@@ -26,7 +26,7 @@ def new(
     try:
         keys = AuthorityKeys.generate(name)
         paths = keys.write(output)
-    except (ValueError, FileExistsError) as exc:
+    except ValueError as exc:  # a bad name; an existing file is an OSError (exit 73)
         raise ValidationFailed(str(exc)) from None
     public = keys.public.to_json()
     if as_json:

@@ -15,9 +15,9 @@ from typing import Annotated
 
 import typer
 
-from comity.errors import NotFound, ValidationFailed
+from comity.cli._options import parse_day
+from comity.errors import NotFound
 from comity.registry.chart import render_chart
-from comity.registry.dates import parse_iso_date
 from comity.registry.participants import display_name
 from comity.registry.snapshot import Registry, parse_files
 from comity.registry.status import status
@@ -44,12 +44,7 @@ def _load(data: list[Path] | None) -> Registry:
 
 
 def _as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()  # noqa: DTZ011 (a calendar day, no time zone involved)
-    try:
-        return parse_iso_date(text)
-    except ValueError as error:
-        raise ValidationFailed(f"--as-of: {error}") from None
+    return parse_day(text, "--as-of") or date.today()  # noqa: DTZ011 (a calendar day)
 
 
 @app.command("status")

@@ -7,7 +7,7 @@ acts for it, as its API token would. They call the services, never the database.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +17,10 @@ from sqlalchemy.engine import Engine
 from comity.cases.completeness import raise_if_problems
 from comity.cases.document import request_json_schema
 from comity.cases.drafting import check_draft
+from comity.cli._options import parse_day
 from comity.cli.request_use import register as register_use_commands
 from comity.config import load_settings
-from comity.errors import DataFileError, ValidationFailed
+from comity.datafiles import read_json
 from comity.registry.snapshot import parse_files
 from comity.services import requests as requests_service
 from comity.services.authorities import HostedAuthority, get_authority
@@ -36,15 +37,6 @@ app = typer.Typer(
 
 As = Annotated[str, typer.Option("--as", help="The hosted authority acting.")]
 Officer = Annotated[str, typer.Option("--officer", help="Who acts (recorded with the event).")]
-
-
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DataFileError(f"cannot read the file: {error.strerror}", path=str(path)) from None
-    except json.JSONDecodeError as error:
-        raise DataFileError(f"not JSON: {error.msg}", path=str(path), line=error.lineno) from None
 
 
 @app.command("validate")
@@ -66,14 +58,11 @@ def validate(
     """Check a draft against the contents its kind must carry and the requested State's
     accepted languages. Every missing or invalid item is listed with its citation; exit 1 when
     anything is missing."""
-    data = _read_json(file)
+    day = parse_day(today, "--today") or datetime.now(UTC).date()
+    data = read_json(file)
     notifications = (
         parse_files(registry) if registry else current_registry(existing_node_engine()).registry
     ).notifications
-    try:
-        day = date.fromisoformat(today) if today else datetime.now(UTC).date()
-    except ValueError:
-        raise ValidationFailed(f"--today: {today!r} is not an ISO 8601 date") from None
     problems = check_draft(data, notifications, today=day)
     if as_json:
         typer.echo(
@@ -134,7 +123,7 @@ def draft_command(
 ) -> None:
     """Store a draft for the acting authority; prints its reference."""
     with open_node_engine() as engine:
-        view = requests_service.draft(engine, _authority(engine, acting), _read_json(file),
+        view = requests_service.draft(engine, _authority(engine, acting), read_json(file),
                                       officer=officer)  # fmt: skip
         if as_json:
             _print_view(view, True)
@@ -183,11 +172,8 @@ def act_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Take a lifecycle action (docs/formats/request-lifecycle.md); one event is recorded."""
+    day = parse_day(until, "--until")
     with open_node_engine() as engine:
-        try:
-            day = date.fromisoformat(until) if until else None
-        except ValueError:
-            raise ValidationFailed(f"--until: {until!r} is not an ISO 8601 date") from None
         settings = load_settings()
         result = requests_service.act(
             engine, settings, _authority(engine, acting), reference, action,

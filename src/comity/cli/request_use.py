@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from comity.cli._options import parse_day
 from comity.config import load_settings
 from comity.errors import ValidationFailed
 from comity.services import use as service
@@ -30,17 +31,10 @@ Conditions = Annotated[list[str] | None, typer.Option("--condition", help="A con
 
 
 def _required_day(value: str, option: str) -> date:
-    found = _day(value, option)
+    found = parse_day(value, option)
     if found is None:
         raise ValidationFailed(f"{option} needs a date")
     return found
-
-
-def _day(value: str | None, option: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise ValidationFailed(f"{option}: {value!r} is not an ISO 8601 date") from None
 
 
 def _record(acting: str, officer: str, as_json: bool, call: Any) -> None:
@@ -183,7 +177,7 @@ def may_transfer_command(
     as_json: Json = False,
 ) -> None:  # fmt: skip
     """Whether the data may go on to RECIPIENT (exit 1 when not)."""
-    day = _day(on, "--on") or datetime.now(UTC).date()
+    day = parse_day(on, "--on") or datetime.now(UTC).date()
     with open_node_engine() as engine:
         authority = get_authority(engine, acting)
         _verdict(service.transfer_verdict(engine, authority, reference, recipient, day,
@@ -233,7 +227,7 @@ def notified_command(
     officer: Officer = "cli", as_json: Json = False,
 ) -> None:  # fmt: skip
     """Record that the person was notified; its clock stops."""
-    day = _day(on, "--on")
+    day = parse_day(on, "--on")
     _record(
         acting,
         officer,

@@ -16,6 +16,7 @@ from typing import Any
 import typer
 
 from comity.cases.document import RequestDocument
+from comity.cli._options import parse_day
 from comity.errors import ValidationFailed
 from comity.registry import Registry, parse_files
 from comity.registry.shipped import shipped_registry
@@ -112,10 +113,10 @@ def screen_command(
     rules: list[Path] | None = _RULES,
 ) -> None:
     """Screen a request offline; exit 1 when a finding blocks it."""
+    day = parse_day(on, "--date") or dt.datetime.now(dt.UTC).date()
     document = _read_request(file)
     snapshot: Registry = parse_files(registry) if registry else shipped_registry()
     loaded = load_profiles(profiles or [])
-    day = dt.date.fromisoformat(on) if on else dt.datetime.now(dt.UTC).date()
     if side not in ("requesting", "requested"):
         raise ValidationFailed(f"--side must be requesting or requested, not {side!r}")
     report = screen(

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from comity.cli._options import parse_day
 from comity.cli.rules import _read_request
 from comity.config import load_settings
 from comity.errors import ValidationFailed
@@ -56,6 +57,7 @@ def run_command(
     json_: bool = _JSON,
 ) -> None:
     """Screen a request document with the node's inputs and store the report."""
+    on_date = parse_day(on, "--date")
     document = _read_request(file)
     engine = node_engine()
     secret = load_node_secret(load_settings())
@@ -67,7 +69,7 @@ def run_command(
             _side(side),
             secret=secret,
             at=dt.datetime.now(dt.UTC),
-            on_date=dt.date.fromisoformat(on) if on else None,
+            on_date=on_date,
         )
     if json_:
         _echo_json({"report_seq": stored.seq, "report": stored.report.as_dict()})

@@ -23,12 +23,26 @@ from comity.evidence.keys import AuthorityKeys, PublicAuthority
 from comity.evidence.manifest import format_time
 from comity.evidence.signing import canonical, sign_document, verify_document
 
-__all__ = ["ACTIONS", "CUSTODY_FORMAT", "CustodyEvent", "CustodyLog", "custody_path"]
+__all__ = [
+    "ACTIONS",
+    "CUSTODY_FORMAT",
+    "CustodyEvent",
+    "CustodyLog",
+    "check_person",
+    "custody_path",
+]
 
 CUSTODY_FORMAT = "comity-custody-event/v1"
 ACTIONS = ("sealed", "sent", "received", "verified", "opened", "copied", "transferred")
 _REQUIRED = {"format", "seq", "package_sha256", "action", "authority", "person", "time"}
 _OPTIONAL = {"previous", "note", "signature"}
+
+
+def check_person(person: str) -> str:
+    """Return ``person`` if it can name who acted in a custody event, else raise ValueError."""
+    if not person.strip():
+        raise ValueError("a custody event must name the person who acted")
+    return person
 
 
 def custody_path(package: Path) -> Path:
@@ -126,8 +140,7 @@ class CustodyLog:
         """Sign and append an event after checking the chain so far."""
         if action not in ACTIONS:
             raise ValueError(f"unknown custody action {action!r}; one of {', '.join(ACTIONS)}")
-        if not person.strip():
-            raise ValueError("a custody event must name the person who acted")
+        check_person(person)
         events = self.read()
         if events and events[0].document["package_sha256"] != package_sha256:
             raise PackageIntegrityError("the custody log belongs to another package")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import hashlib
 import json
 import os
@@ -27,10 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from comity.datafiles import read_json, read_text
 from comity.errors import DataFileError
 from comity.evidence.age_header import AgeIdentity, AgeRecipient, parse_identity_file
 
@@ -174,7 +176,9 @@ class AuthorityKeys:
         ]
         for path, _, _ in files:
             if path.exists():
-                raise FileExistsError(f"{path} already exists; keys are never overwritten")
+                raise FileExistsError(
+                    errno.EEXIST, "already exists; keys are never overwritten", str(path)
+                )
         for path, content, mode in files:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             with os.fdopen(fd, "wb") as out:
@@ -183,39 +187,50 @@ class AuthorityKeys:
         return [path for path, _, _ in files]
 
 
+#: What a signing key file must be, said when it is not.
+_SIGNING_KEY = "an unencrypted PKCS#8 PEM Ed25519 private key (NAME.signing-key)"
+
+
 def load_signing_keys(path: Path) -> AuthorityKeys:
     """Load ``NAME.signing-key`` (PKCS#8 PEM Ed25519); the name comes from the file name.
 
-    If ``NAME.pub.json`` lies beside it, its name is used and its key must match.
+    If ``NAME.pub.json`` lies beside it, its name is used and its key must match. A file that
+    is not such a key is a :class:`DataFileError`; an :class:`OSError` is the caller's.
     """
+    where = str(path)
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (ValueError, TypeError):
-        raise DataFileError("not an unencrypted PKCS#8 PEM private key", path=str(path)) from None
+    except TypeError:  # it needs a password
+        raise DataFileError(f"the key is encrypted: expected {_SIGNING_KEY}", path=where) from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise DataFileError(f"not a signing key: expected {_SIGNING_KEY}", path=where) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise DataFileError("not an Ed25519 private key", path=str(path))
+        raise DataFileError(f"not an Ed25519 key: expected {_SIGNING_KEY}", path=where)
     name = path.name.removesuffix(".signing-key")
     keys = AuthorityKeys(name, key)
     sibling = path.with_name(f"{name}.pub.json")
     if path.name.endswith(".signing-key") and sibling.exists():
         public = load_public(sibling)
         if public.signing_key != keys.public.signing_key:
-            raise DataFileError(f"the key does not match {sibling.name}", path=str(path))
+            raise DataFileError(f"the key does not match {sibling.name}", path=where)
         keys = AuthorityKeys(public.name, key)
     return keys
 
 
 def load_public(path: Path) -> PublicAuthority:
-    """Load a ``.pub.json`` file."""
+    """Load a ``.pub.json`` file; :class:`DataFileError` if it is not one."""
+    document = read_json(path)
     try:
-        return PublicAuthority.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return PublicAuthority.from_json(document)
+    except ValueError as exc:
         raise DataFileError(str(exc), path=str(path)) from None
 
 
 def load_identities(path: Path) -> list[AgeIdentity]:
-    """Load an age identity file (``NAME.identity`` or one written by ``age-keygen``)."""
+    """Load an age identity file (``NAME.identity`` or one written by ``age-keygen``);
+    :class:`DataFileError` if it is not one."""
+    text = read_text(path)
     try:
-        return parse_identity_file(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return parse_identity_file(text)
+    except ValueError as exc:
         raise DataFileError(str(exc), path=str(path)) from None

@@ -26,6 +26,7 @@ __all__ = [
     "Party",
     "Recipient",
     "check_item_name",
+    "check_request",
     "format_time",
 ]
 
@@ -75,6 +76,11 @@ def _text(value: Any, what: str, pattern: re.Pattern[str] | None = None) -> str:
     if pattern is not None and not pattern.match(value):
         raise ValueError(f"{what} is malformed: {value!r}")
     return value
+
+
+def check_request(request: str) -> str:
+    """Return ``request`` if it can name the request in a manifest, else raise ValueError."""
+    return _text(request, "request")
 
 
 def _optional(value: Any, what: str, pattern: re.Pattern[str] | None = None) -> str | None:
@@ -208,7 +214,7 @@ class Manifest:
         if self.format != MANIFEST_FORMAT:
             raise ValueError(f"not a {MANIFEST_FORMAT} manifest")
         _text(self.package_id, "package_id")
-        _text(self.request, "request")
+        check_request(self.request)
         _check_time(_text(self.created, "created"))
         if not self.recipients:
             raise ValueError("a manifest needs at least one recipient")

@@ -9,7 +9,6 @@ that was sent by hashing it: :func:`check_package`.
 from __future__ import annotations
 
 import hashlib
-import json
 import mmap
 import re
 from collections.abc import Callable, Sequence
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from comity.datafiles import read_json
 from comity.errors import PackageIntegrityError, SignatureInvalid
 from comity.evidence.keys import AuthorityKeys, PublicAuthority
 from comity.evidence.manifest import Manifest
@@ -89,12 +89,12 @@ _KEYS = {
 
 
 def load_receipt(path: Path, producers: Sequence[PublicAuthority] | None = None) -> Receipt:
-    """Load and verify a receipt's signature; with ``producers``, its signer must be one."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PackageIntegrityError(f"cannot read the receipt {path.name}: {exc}") from None
-    return parse_receipt(document, producers, name=path.name)
+    """Load and verify a receipt's signature; with ``producers``, its signer must be one.
+
+    A file that is not JSON is a :class:`~comity.errors.DataFileError`; an :class:`OSError`
+    is the caller's.
+    """
+    return parse_receipt(read_json(path), producers, name=path.name)
 
 
 def parse_receipt(

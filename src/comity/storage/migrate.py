@@ -12,9 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection, Engine
 
-from comity.errors import SchemaOutOfDate
+from comity.errors import NotFound, SchemaOutOfDate, ValidationFailed
 from comity.storage.engine import write_transaction
 
 __all__ = ["check_at_head", "current_revision", "downgrade", "head_revision", "upgrade"]
@@ -42,16 +43,31 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _known(revision: str) -> str:
+    """``revision`` if it is ``head``, ``base`` or a shipped migration; :class:`NotFound`
+    otherwise (Alembic's relative and range forms are not offered)."""
+    shipped = sorted(s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions())
+    if revision not in {"head", "base", *shipped}:
+        raise NotFound(f"no migration {revision!r}: give head, base or one of {', '.join(shipped)}")
+    return revision
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database up to ``revision``, in one transaction."""
     with write_transaction(engine) as connection:
-        command.upgrade(_config(connection), revision)
+        command.upgrade(_config(connection), _known(revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Migrate the database down to ``revision`` (``base`` empties it), in one transaction."""
     with write_transaction(engine) as connection:
-        command.downgrade(_config(connection), revision)
+        try:
+            command.downgrade(_config(connection), _known(revision))
+        except CommandError:  # the database is below ``revision``
+            current = MigrationContext.configure(connection).get_current_revision()
+            raise ValidationFailed(
+                f"cannot downgrade to {revision}: the database is at {current or 'base (empty)'}"
+            ) from None
 
 
 def check_at_head(engine: Engine) -> None:
