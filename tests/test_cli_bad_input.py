@@ -111,10 +111,20 @@ class TestFiles:
         assert "nope.age" in stderr
 
     def test_a_package_in_a_directory_that_does_not_exist(self, world: Path) -> None:
-        stderr = one_line(*seal_args(**{"-o": "nodir/z.age"}), code=66)
-        assert stderr.startswith("error: nodir/")
-        assert stderr.endswith(": No such file or directory\n")
+        stderr = one_line(*seal_args(**{"-o": "nodir/z.age"}), code=1)
+        assert stderr == "error: cannot write nodir/z.age: nodir is not a directory\n"
         assert not (world / "nodir").exists()
+
+    def test_a_damaged_package_is_named_in_the_error(self, world: Path) -> None:
+        data = bytearray((world / "p.age").read_bytes())
+        data[-40] ^= 1
+        (world / "d.age").write_bytes(data)
+        stderr = one_line("evidence", "verify", "d.age", "--identity", "k/bob.identity", code=1)
+        assert stderr.startswith("error: d.age: the final chunk 0 failed authentication")
+        stderr = one_line("evidence", "open", "d.age", "--identity", "k/bob.identity",
+                          "-o", "out", code=1)  # fmt: skip
+        assert stderr.startswith("error: d.age: ")
+        assert not (world / "out").exists()
 
     def test_a_file_where_a_directory_is_needed(self, world: Path) -> None:
         stderr = one_line("keys", "new", "carol", "-o", "in.bin/keys", code=66)
@@ -298,6 +308,18 @@ class TestNothingHalfWritten:
         one_line("evidence", "verify", "p.age", "--sign-key", "k/bob.signing-key", "--by", "",
                  code=1)  # fmt: skip
         assert custody_lines(world) == 1
+
+    @pytest.mark.parametrize("beside", ["z.age.receipt.json", "z.age.custody.jsonl"])
+    def test_a_receipt_or_custody_log_already_there_stops_seal(
+        self, world: Path, beside: str
+    ) -> None:
+        (world / beside).write_text("kept\n")
+        stderr = one_line(*seal_args(), code=1)
+        assert stderr == f"error: {beside} already exists; a package is never overwritten\n"
+        assert (world / beside).read_text() == "kept\n"
+        assert [p.name for p in world.iterdir() if p.name.startswith(("z.age", ".z.age"))] == [
+            beside
+        ]
 
     def test_an_empty_request(self, world: Path) -> None:
         stderr = one_line(*seal_args(**{"--request": ""}), code=1)

@@ -25,7 +25,7 @@ from rich.progress import (
 
 if TYPE_CHECKING:
     from comity.cli._evidence_client import EvidenceClient
-from comity.errors import DataFileError, ValidationFailed
+from comity.errors import DataFileError, PackageIntegrityError, ValidationFailed
 from comity.evidence import (
     ACTIONS,
     AgeRecipient,
@@ -63,6 +63,15 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
     with Progress(f"[bold]{label}", *columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+@contextmanager
+def _naming(package: Path) -> Iterator[None]:
+    """Put the package's name, as the user gave it, in front of an integrity error."""
+    try:
+        yield
+    except PackageIntegrityError as error:
+        raise PackageIntegrityError(f"{package}: {error}") from None
 
 
 def _recipient(text: str) -> PublicAuthority | AgeRecipient:
@@ -184,12 +193,12 @@ def verify_command(
         if not rpath.exists():
             raise DataFileError("no receipt beside the package", path=str(rpath))
         receipt = load_receipt(rpath, producers)
-        with _progress("hashing", size) as progress:
+        with _naming(package), _progress("hashing", size) as progress:
             check_package(package, receipt, progress)
         sha = receipt.package_sha256
         result |= {"receipt": "ok", "sha256": sha, "producer": receipt.producer.party()}
     else:
-        with _progress("verifying", size) as progress:
+        with _naming(package), _progress("verifying", size) as progress:
             opened = open_package(
                 package, load_identities(identity), producers=producers, progress=progress
             )
@@ -234,7 +243,7 @@ def open_command(
     identities = load_identities(identity)
     producers = _producers(producer)
     signer = _signer(sign_key, by)
-    with _progress("opening", package.stat().st_size) as progress:
+    with _naming(package), _progress("opening", package.stat().st_size) as progress:
         opened = open_package(
             package, identities, output=output, producers=producers, progress=progress
         )
@@ -301,7 +310,8 @@ def custody_command(
         manifest = None
         sha = str(events[0].document["package_sha256"])
         if identity is not None:
-            manifest = open_package(package, load_identities(identity)).manifest
+            with _naming(package):
+                manifest = open_package(package, load_identities(identity)).manifest
         doc = to_case(
             package_name=package.name,
             package_sha256=sha,

@@ -215,10 +215,13 @@ def seal(
     ``progress`` is called (from a worker thread) with the number of item bytes just read.
     Nothing is left behind on failure; an existing ``output`` is never overwritten.
     """
-    from comity.evidence.custody import CustodyLog
+    from comity.evidence.custody import CustodyLog, custody_path
 
-    if output.exists():
-        raise ValidationFailed(f"{output} already exists; a package is never overwritten")
+    for path in (output, receipt_path(output), custody_path(output)):
+        if path.exists():
+            raise ValidationFailed(f"{path} already exists; a package is never overwritten")
+    if not output.parent.is_dir():
+        raise ValidationFailed(f"cannot write {output}: {output.parent} is not a directory")
     checked = _check_items(items)
     if not recipients:
         raise ValidationFailed("a package needs at least one recipient")
