@@ -8,12 +8,12 @@ The plaintext of the package is a POSIX tar archive written in this order (docum
     manifest.sig          the producer's 64-byte Ed25519 signature of manifest.json
     two zero blocks       end of archive
 
-The archive is never materialised. In two threads (:mod:`comity.evidence.pipeline`), one reads
-each item into a page-aligned buffer, hashes it and encrypts it in 64 KiB age chunks with
-``encrypt_into``; the other hashes the ciphertext (for the receipt) and writes it, starting the
-disk writes as it goes. The package is written to a temporary file beside the output, flushed
-to disk (fsync), and linked into place only when complete; then the receipt and the first
-custody event are written beside it.
+The archive is never materialised: a source thread reads each item into page-aligned buffers
+and hashes it, the calling thread encrypts 64 KiB age chunks with ``encrypt_into``, one thread
+hashes the ciphertext (for the receipt) and another writes it (:mod:`comity.evidence.pipeline`),
+starting the disk writes as it goes. The package is written to a temporary file beside the
+output, flushed to disk (fsync), and linked into place only when complete, then the receipt
+and the first custody event are written beside it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
-import mmap
 import os
 import uuid
 from collections.abc import Callable, Sequence
@@ -115,31 +114,22 @@ def _recipient(spec: PublicAuthority | AgeRecipient) -> tuple[AgeRecipient, Reci
 
 
 class _PlainWriter:
-    """Writes the tar stream into a private buffer and encrypts each full buffer into one of
-    the pipeline's; a buffer is encrypted only when more follows, so the last is marked final.
-    """
+    """Fills pipeline buffers with the tar stream; hands a buffer on only when more follows."""
 
-    def __init__(
-        self, pipe: Pipeline, encryptor: StreamEncryptor, progress: Callable[[int], None] | None
-    ) -> None:
+    def __init__(self, pipe: Pipeline, progress: Callable[[int], None] | None) -> None:
         self._pipe = pipe
-        self._encryptor = encryptor
         self._progress = progress
-        self._buf = mmap.mmap(-1, BUFFER_CHUNKS * CHUNK_SIZE)
+        self._buf = pipe.acquire()
         self._view = memoryview(self._buf)
         self._pos = 0
         self._cap = len(self._buf)
 
-    def _encrypt(self, *, final: bool) -> None:
-        out = self._pipe.acquire()
-        with memoryview(out) as sealed:
-            n = self._encryptor.seal(self._view[: self._pos], sealed, final=final)
-        self._pipe.emit(out, n, final=final)
-        self._pos = 0
-
     def _room(self) -> int:
         if self._pos == self._cap:
-            self._encrypt(final=False)
+            self._pipe.emit(self._buf, self._cap, final=False)
+            self._buf = self._pipe.acquire()
+            self._view = memoryview(self._buf)
+            self._pos = 0
         return self._cap - self._pos
 
     def write(self, data: bytes) -> None:
@@ -167,9 +157,7 @@ class _PlainWriter:
             raise ValidationFailed(f"item {name!r} grew while it was being sealed")
 
     def close(self) -> None:
-        self._encrypt(final=True)
-        self._view.release()
-        self._buf.close()
+        self._pipe.emit(self._buf, self._pos, final=True)
 
 
 def _check_items(items: Sequence[ItemSource]) -> list[tuple[ItemSource, str, int, str]]:
@@ -232,8 +220,8 @@ def seal(
     nonce = os.urandom(NONCE_SIZE)
     manifest_box: list[Manifest] = []
 
-    def produce(pipe: Pipeline) -> None:
-        writer = _PlainWriter(pipe, StreamEncryptor(payload_key(file_key, nonce)), progress)
+    def source(pipe: Pipeline) -> None:
+        writer = _PlainWriter(pipe, progress)
         listed = []
         for item_source, name, size, media in checked:
             digest = hashlib.sha256()
@@ -267,13 +255,19 @@ def seal(
 
     tmp = output.with_name(f".{output.name}.partial-{uuid.uuid4().hex[:12]}")
     digest = hashlib.sha256()
+    size = 0
     try:
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb", 0) as out:
+
+            def hash_cipher(view: memoryview, final: bool) -> None:
+                nonlocal size
+                digest.update(view)
+                size += len(view)
+
             written = flushed = 0
 
-            def hash_and_write(view: memoryview, final: bool) -> None:
+            def write(view: memoryview, final: bool) -> None:
                 nonlocal written, flushed
-                digest.update(view)
                 out.write(view)
                 written += len(view)
                 if written - flushed >= WRITEBACK_STEP:
@@ -284,15 +278,19 @@ def seal(
             write_header(head, file_key, [a for a, _ in pairs])
             head.write(nonce)
             with head.getbuffer() as view:
-                hash_and_write(view, False)
-            pipe = Pipeline(size=BUFFER_CHUNKS * CIPHER_CHUNK_SIZE)
-            pipe.run(produce, hash_and_write)
+                hash_cipher(view, False)
+                write(view, False)
+            encryptor = StreamEncryptor(payload_key(file_key, nonce))
+            pipe = Pipeline(
+                in_size=BUFFER_CHUNKS * CHUNK_SIZE, out_size=BUFFER_CHUNKS * CIPHER_CHUNK_SIZE
+            )
+            pipe.run(source, lambda s, d, f: encryptor.seal(s, d, final=f), hash_cipher, write)
             os.fsync(out.fileno())
         os.link(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
     manifest = manifest_box[0]
-    receipt = make_receipt(manifest, digest.hexdigest(), written, producer)
+    receipt = make_receipt(manifest, digest.hexdigest(), size, producer)
     rpath = receipt_path(output)
     with open(os.open(rpath, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb") as rfile:
         rfile.write(canonical(receipt) + b"\n")

@@ -1,22 +1,22 @@
 """Verifying and opening packages in one streaming pass, revealing nothing unless all is well.
 
-:func:`open_package` reads the package once, in two threads (:mod:`comity.evidence.pipeline`):
-one reads it, hashes the ciphertext (to check the receipt) and authenticates and decrypts each
-age chunk; the other parses the tar stream, hashes each item and, when opening, writes it into
-a private temporary directory beside the output. Only after the archive ends, the manifest
-signature verifies against the producer, and every item matches the manifest (and the receipt
-matches the file) is the temporary directory renamed to the output. Otherwise it is removed
-and :class:`~comity.errors.PackageIntegrityError` names the first fault.
+:func:`open_package` reads the package once: a source thread reads 16-chunk buffers and hashes
+the ciphertext (to check the receipt), the calling thread authenticates and decrypts each age
+chunk, a third thread parses the tar stream and hashes each item and, when opening, a fourth
+writes the items into a private temporary directory beside the output. Only after the archive
+ends, the manifest signature verifies against the producer, and every item matches the manifest
+(and the receipt matches the file) is the temporary directory renamed to the output. Otherwise
+it is removed and :class:`~comity.errors.PackageIntegrityError` names the first fault.
 Verifying is the same pass with nothing written at all.
 """
 
 from __future__ import annotations
 
 import hashlib
-import mmap
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,7 +41,6 @@ from comity.evidence.tarstream import TarReader
 __all__ = ["OpenedPackage", "open_package"]
 
 _MAX_MANIFEST = 16 << 20
-_READ_SIZE = BUFFER_CHUNKS * CIPHER_CHUNK_SIZE
 _SIGNATURE_SIZE = 64
 
 
@@ -59,7 +58,11 @@ class OpenedPackage:
 
 @dataclass
 class _Unpacker:
-    """Tar callbacks: track members, hash the items and, given a directory, write them there."""
+    """Tar callbacks: track members and hash items; with a directory, queue their writes.
+
+    Writes are not done here but listed per buffer (:meth:`take_writes`) for a writer stage,
+    so that hashing the next buffer overlaps writing this one.
+    """
 
     directory: Path | None
     items: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -69,6 +72,7 @@ class _Unpacker:
     _digest: Any = None
     _file: BinaryIO | None = None
     _meta: bytearray | None = None
+    _writes: list[tuple[BinaryIO, memoryview | None]] = field(default_factory=list)
     _opened: list[BinaryIO] = field(default_factory=list)
 
     def start(self, name: str, size: int) -> None:
@@ -113,7 +117,7 @@ class _Unpacker:
         self._digest.update(piece)
         self._size += len(piece)
         if self._file is not None:
-            self._file.write(piece)
+            self._writes.append((self._file, piece))
 
     def end(self) -> None:
         if self._meta is not None:
@@ -122,10 +126,15 @@ class _Unpacker:
         if self._current is None:
             raise PackageIntegrityError("malformed archive in the package: data outside a member")
         if self._file is not None:
-            self._file.close()
+            self._writes.append((self._file, None))
             self._file = None
         self.items[self._current] = (self._size, self._digest.hexdigest())
         self._current = None
+
+    def take_writes(self) -> list[tuple[BinaryIO, memoryview | None]]:
+        """The writes queued since the last call: (file, data), or (file, None) to close it."""
+        writes, self._writes = self._writes, []
+        return writes
 
     def close(self) -> None:
         for file in self._opened:
@@ -214,36 +223,47 @@ def open_package(
             decryptor = StreamDecryptor(payload_key(file_key, nonce))
             reader = TarReader(unpacker.start, unpacker.data, unpacker.end)
 
-            def produce(pipe: Pipeline) -> None:
+            def source(pipe: Pipeline) -> None:
                 nonlocal size
-                # Two private read buffers: a buffer is decrypted only once the next read tells
-                # whether it is the last (its final chunk is flagged so in the age format).
-                current, ahead = (mmap.mmap(-1, _READ_SIZE) for _ in range(2))
-                with memoryview(current) as view:
-                    n = _fill(src, view)
+                pending: tuple[Any, int] | None = None
                 while True:
-                    with memoryview(ahead) as view:
-                        m = _fill(src, view)
-                    final = m == 0
-                    out = pipe.acquire()
-                    with memoryview(current) as cipher, memoryview(out) as plain:
-                        digest.update(cipher[:n])
-                        written = decryptor.open(cipher[:n], plain, final=final)
-                    pipe.emit(out, written, final=final)
+                    buf = pipe.acquire()
+                    with memoryview(buf) as view:
+                        n = _fill(src, view)
+                        digest.update(view[:n])
                     size += n
                     if progress is not None:
                         progress(n)
-                    if final:
+                    if pending is not None:
+                        pipe.emit(pending[0], pending[1], final=n == 0)
+                        if n == 0:
+                            return
+                    elif n == 0:
+                        pipe.emit(buf, 0, final=True)
                         return
-                    current, ahead, n = ahead, current, m
+                    pending = (buf, n)
 
-            def unpack(view: memoryview, final: bool) -> None:
+            writes: deque[list[tuple[BinaryIO, memoryview | None]]] = deque()
+
+            def parse(view: memoryview, final: bool) -> None:
                 reader.feed(view)
                 if final:
                     reader.close()
+                writes.append(unpacker.take_writes())
 
-            pipe = Pipeline(size=BUFFER_CHUNKS * CHUNK_SIZE)
-            pipe.run(produce, unpack)
+            def write(view: memoryview, final: bool) -> None:
+                for file, piece in writes.popleft():
+                    if piece is None:
+                        file.close()
+                    else:
+                        file.write(piece)
+                        piece.release()
+
+            pipe = Pipeline(
+                in_size=BUFFER_CHUNKS * CIPHER_CHUNK_SIZE, out_size=BUFFER_CHUNKS * CHUNK_SIZE
+            )
+            sinks = (parse, write) if staging is not None else (parse,)
+            pipe.run(source, lambda s, d, f: decryptor.open(s, d, final=f), *sinks)
         unpacker.close()
         manifest, producer = _check_contents(unpacker, producers, identities)
         sha256 = digest.hexdigest()
