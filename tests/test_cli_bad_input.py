@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -143,6 +144,24 @@ class TestFiles:
         stderr = one_line(*seal_args(), code=77)
         assert stderr == "error: k/alice.signing-key: Permission denied\n"
         assert nothing_sealed(world)
+
+    def test_a_directory_that_may_not_be_written(self, world: Path) -> None:
+        """Even root may not create files in an immutable directory (chattr +i)."""
+        locked = world / "locked"
+        locked.mkdir()
+        if (
+            shutil.which("chattr") is None
+            or subprocess.run(
+                ["chattr", "+i", str(locked)], capture_output=True, check=False
+            ).returncode
+        ):
+            pytest.skip("chattr +i is not available on this file system")
+        try:
+            stderr = one_line(*seal_args(**{"-o": "locked/z.age"}), code=77)
+        finally:
+            subprocess.run(["chattr", "-i", str(locked)], check=True)
+        assert stderr == "error: locked/z.age: Operation not permitted\n"
+        assert list(locked.iterdir()) == []
 
     def test_a_closed_pipe_stays_quiet(self) -> None:
         with subprocess.Popen(

@@ -254,10 +254,14 @@ def seal(
         manifest_box.append(manifest)
 
     tmp = output.with_name(f".{output.name}.partial-{uuid.uuid4().hex[:12]}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as exc:  # report the file the user asked for, not the temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(output)) from None
     digest = hashlib.sha256()
     size = 0
     try:
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644), "wb", 0) as out:
+        with open(fd, "wb", 0) as out:
 
             def hash_cipher(view: memoryview, final: bool) -> None:
                 nonlocal size
