@@ -49,6 +49,16 @@ def test_a_bad_profile_file_changes_nothing(engine: Engine, tmp_path) -> None:
     assert _tags(engine) == ["law_profiles.imported"]
 
 
+def test_a_directory_without_profiles_is_refused_and_changes_nothing(
+    engine: Engine, tmp_path
+) -> None:
+    (tmp_path / "README.txt").write_text("profiles go elsewhere\n")
+    with pytest.raises(RulesDataError, match=r"no profile .* in this directory"):
+        law_profiles.import_files(engine, [tmp_path])
+    assert law_profiles.node_profiles(engine) is None
+    assert _tags(engine) == []
+
+
 def test_rescreening_after_a_profile_import_records_the_differences(engine: Engine) -> None:
     bare = Inputs(shipped_rules(), REGISTRY, {})
     store(engine, "REQ-1", document(), the_inputs=bare)

@@ -243,14 +243,18 @@ def load_profile(path: Path) -> LawProfile:
 def load_profiles(paths: Iterable[Path]) -> dict[str, LawProfile]:
     """Load profiles from files and directories (``*.yaml``, ``*.yml``, ``*.json`` inside).
 
-    Two profiles for the same State are an error naming the second file.
+    Two profiles for the same State are an error naming the second file, and so is a directory
+    with no profile in it (most likely the wrong directory).
     """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-            )
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+            if not found:
+                raise RulesDataError(
+                    "no profile (*.yaml, *.yml, *.json) in this directory", path=str(path)
+                )
+            files.extend(found)
         else:
             files.append(path)
     profiles: dict[str, LawProfile] = {}
