@@ -9,7 +9,8 @@ package to disk (fsync), so ``age`` encryption is measured both alone and follow
 ``sync FILE`` (the same durability).
 The page cache is warm (the input was just written), dirty pages are flushed before each
 run, and peak RSS comes from GNU time (Debian ``time``). Comity runs as installed, with its
-bytecode cached by an untimed warm-up. All files are deleted at the end.
+bytecode cached by an untimed warm-up. Tools take turns (round-robin), and freed memory stays
+in the VM while the bench runs (see ``PAGE_REPORTING``). All files are deleted at the end.
 """
 
 from __future__ import annotations
