@@ -25,27 +25,19 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import os
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
-import sqlalchemy as sa
-from sqlalchemy import event
+from _databases import migrated_engine
 from sqlalchemy.engine import Engine
 
 from comity.ledger.note import Ed25519Signer
 from comity.services.journal import record_event
 from comity.services.sequencer import sequence_pending
-from comity.storage import migrate
-from comity.storage.engine import connect, write_transaction
+from comity.storage.engine import write_transaction
 from comity.storage.ledger_store import SqlLogStore
 
-POSTGRES_URL = os.environ.get(
-    "COMITY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 #: Batch size -> events sequenced at that size (times --scale).
 BATCHES = {1: 200, 16: 1024, 256: 4096, 4096: 16384}
 SIGNER = Ed25519Signer("bench.example/log", bytes(32))
@@ -103,43 +95,6 @@ def raw_sha256(entries: list[bytes]) -> float:
     return time.perf_counter() - t0
 
 
-@contextmanager
-def sqlite_engine(full_sync: bool) -> Iterator[Engine]:
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = connect(f"sqlite:///{tmp}/bench.db")
-        if full_sync:
-
-            @event.listens_for(engine, "connect")
-            def _full(dbapi_connection: object, _record: object) -> None:
-                cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-                cursor.execute("PRAGMA synchronous=FULL")
-                cursor.close()
-
-        migrate.upgrade(engine)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-
-
-@contextmanager
-def postgres_engine() -> Iterator[Engine]:
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"comity_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    engine = connect(url)
-    try:
-        migrate.upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def bench(
     name: str, make: Callable[[], AbstractContextManager[Engine]], n_record: int, scale: float
 ) -> None:
@@ -164,9 +119,11 @@ def main() -> None:
     parser.add_argument("--record", type=int, default=2000, help="events recorded one by one")
     parser.add_argument("--scale", type=float, default=1.0, help="scale the sequencing runs")
     args = parser.parse_args()
-    bench("sqlite (WAL, synchronous=NORMAL)", lambda: sqlite_engine(False), args.record, args.scale)
-    bench("sqlite (WAL, synchronous=FULL)", lambda: sqlite_engine(True), args.record, args.scale)
-    bench("postgresql", postgres_engine, args.record, args.scale)
+    bench("sqlite (WAL, synchronous=NORMAL)", lambda: migrated_engine("sqlite"), args.record,
+          args.scale)  # fmt: skip
+    bench("sqlite (WAL, synchronous=FULL)", lambda: migrated_engine("sqlite", full_sync=True),
+          args.record, args.scale)  # fmt: skip
+    bench("postgresql", lambda: migrated_engine("postgresql"), args.record, args.scale)
 
 
 if __name__ == "__main__":

@@ -30,12 +30,11 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
+from _databases import database_url
 from sqlalchemy.engine import Engine
 
 from comity.config import Settings, load_settings
@@ -46,9 +45,6 @@ from comity.storage.engine import connect, write_transaction
 from comity.storage.models import requests
 from comity.transport.inprocess import InProcessTransport
 
-POSTGRES_URL = os.environ.get(
-    "COMITY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 EXAMPLE = Path(__file__).parents[1] / "docs" / "formats" / "examples" / "preservation-request.json"
 
 
@@ -102,26 +98,8 @@ def measure(runs: int, chain: Callable[[int], None]) -> dict[str, float]:
     return {"rps": runs / total, "p50": statistics.median(latencies), "p99": cuts[98]}
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            yield f"sqlite:///{directory}/bench.db"
-        return
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"comity_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(kind: str, stored: int, runs: int) -> dict[str, Any]:
-    with database(kind) as url:
+    with database_url(kind) as url:
         engine = connect(url)
         migrate.upgrade(engine)
         settings: Settings = load_settings(database_url=url)

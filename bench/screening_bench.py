@@ -31,18 +31,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from importlib import resources
 from pathlib import Path
 
 import sqlalchemy as sa
+from _databases import migrated_engine
 from sqlalchemy.engine import Engine
 
 from comity.cases.document import RequestDocument
@@ -59,12 +57,9 @@ from comity.rules import (
 from comity.rules._load import read_source
 from comity.services.rescreen import rescreen_all
 from comity.services.screening import screen_and_store
-from comity.storage import migrate, pattern_store
-from comity.storage.engine import connect, write_transaction
+from comity.storage import pattern_store
+from comity.storage.engine import write_transaction
 
-POSTGRES_URL = os.environ.get(
-    "COMITY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 FIXTURES = Path(__file__).parents[1] / "tests" / "scenarios" / "fixtures"
 SECRET = bytes(range(32))
 NOW = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
@@ -174,35 +169,6 @@ def changed_rules() -> Inputs:
     return parse_rules([("uncc.yaml", changed)])
 
 
-@contextmanager
-def sqlite_engine() -> Iterator[Engine]:
-    with tempfile.TemporaryDirectory() as directory:
-        engine = connect(f"sqlite:///{directory}/bench.db")
-        migrate.upgrade(engine)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-
-
-@contextmanager
-def postgres_engine() -> Iterator[Engine]:
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"comity_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    engine = connect(url)
-    try:
-        migrate.upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -266,9 +232,9 @@ def main() -> None:
         f"keyed hashes of the pools and {len(requests)} documents: {time.perf_counter() - t0:.1f} s"
     )
     if args.only != "postgresql":
-        bench("sqlite", sqlite_engine, args, pools, requests)
+        bench("sqlite", lambda: migrated_engine("sqlite"), args, pools, requests)
     if args.only != "sqlite":
-        bench("postgresql", postgres_engine, args, pools, requests)
+        bench("postgresql", lambda: migrated_engine("postgresql"), args, pools, requests)
 
 
 if __name__ == "__main__":
