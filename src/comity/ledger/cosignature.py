@@ -19,10 +19,10 @@ and shows them with the checkpoint.
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -32,12 +32,10 @@ from comity.errors import SignatureInvalid, ValidationFailed
 from comity.ledger.checkpoint import SignedCheckpoint, open_checkpoint
 from comity.ledger.note import (
     SIG_COSIGNATURE_V1,
+    Ed25519VerifierKey,
     NoteSignature,
     NoteVerifier,
-    check_key_name,
-    key_id,
     parse_note,
-    parse_verifier_key,
 )
 
 __all__ = [
@@ -61,32 +59,11 @@ def cosigned_message(body: bytes, timestamp: int) -> bytes:
 
 
 @dataclass(frozen=True)
-class CosignatureVerifier:
+class CosignatureVerifier(Ed25519VerifierKey):
     """A witness's Ed25519 cosignature key (signature type ``0x04``)."""
 
-    name: str
-    public_key: bytes
-    key_id: bytes = field(init=False)
-
-    def __post_init__(self) -> None:
-        check_key_name(self.name)
-        if len(self.public_key) != 32:
-            raise ValidationFailed(f"an Ed25519 public key is 32 bytes, not {len(self.public_key)}")
-        object.__setattr__(self, "key_id", key_id(self.name, SIG_COSIGNATURE_V1, self.public_key))
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> CosignatureVerifier:
-        """Parse a witness verifier key ``<name>+<hex id>+<base64(0x04 || key)>``."""
-        name, _, sig_type, key = parse_verifier_key(vkey)
-        if sig_type != SIG_COSIGNATURE_V1:
-            raise ValidationFailed(f"key of {name} is type {sig_type:#04x}, not a cosignature")
-        return cls(name, key)
-
-    @property
-    def vkey(self) -> str:
-        """The verifier key string."""
-        b64 = base64.b64encode(bytes([SIG_COSIGNATURE_V1]) + self.public_key).decode()
-        return f"{self.name}+{self.key_id.hex()}+{b64}"
+    SIG_TYPE: ClassVar[int] = SIG_COSIGNATURE_V1
+    WRONG_TYPE: ClassVar[str] = "key of {name} is type {sig_type:#04x}, not a cosignature"
 
     def verify(self, text: bytes, signature: bytes) -> bool:
         """Check a ``timestamped_signature`` over the note ``text``."""

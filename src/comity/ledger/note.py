@@ -26,7 +26,7 @@ import binascii
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol, Self
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -46,6 +46,7 @@ __all__ = [
     "SIG_ED25519",
     "Ed25519Signer",
     "Ed25519Verifier",
+    "Ed25519VerifierKey",
     "NoteSignature",
     "NoteSigner",
     "NoteVerifier",
@@ -128,8 +129,14 @@ def parse_verifier_key(vkey: str) -> tuple[str, bytes, int, bytes]:
 
 
 @dataclass(frozen=True)
-class Ed25519Verifier:
-    """An Ed25519 note verifier (signature type ``0x01``)."""
+class Ed25519VerifierKey:
+    """A named Ed25519 public key of one note signature type: its key ID and its verifier key
+    string ``<name>+<hex id>+<base64(type || key)>``. Subclasses say how a signature verifies.
+    """
+
+    SIG_TYPE: ClassVar[int]
+    #: The error for a verifier key of another type; ``{name}`` and ``{sig_type}`` filled in.
+    WRONG_TYPE: ClassVar[str]
 
     name: str
     public_key: bytes
@@ -139,21 +146,29 @@ class Ed25519Verifier:
         check_key_name(self.name)
         if len(self.public_key) != 32:
             raise ValidationFailed(f"an Ed25519 public key is 32 bytes, not {len(self.public_key)}")
-        object.__setattr__(self, "key_id", key_id(self.name, SIG_ED25519, self.public_key))
+        object.__setattr__(self, "key_id", key_id(self.name, self.SIG_TYPE, self.public_key))
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> Ed25519Verifier:
-        """Parse a verifier key of type ``0x01``."""
+    def from_vkey(cls, vkey: str) -> Self:
+        """Parse a verifier key of this class's signature type."""
         name, _, sig_type, key = parse_verifier_key(vkey)
-        if sig_type != SIG_ED25519:
-            raise ValidationFailed(f"verifier key of {name} is type {sig_type:#04x}, not Ed25519")
+        if sig_type != cls.SIG_TYPE:
+            raise ValidationFailed(cls.WRONG_TYPE.format(name=name, sig_type=sig_type))
         return cls(name, key)
 
     @property
     def vkey(self) -> str:
-        """The verifier key string ``<name>+<hex id>+<base64(0x01 || key)>``."""
-        b64 = base64.b64encode(bytes([SIG_ED25519]) + self.public_key).decode()
+        """The verifier key string."""
+        b64 = base64.b64encode(bytes([self.SIG_TYPE]) + self.public_key).decode()
         return f"{self.name}+{self.key_id.hex()}+{b64}"
+
+
+@dataclass(frozen=True)
+class Ed25519Verifier(Ed25519VerifierKey):
+    """An Ed25519 note verifier (signature type ``0x01``)."""
+
+    SIG_TYPE: ClassVar[int] = SIG_ED25519
+    WRONG_TYPE: ClassVar[str] = "verifier key of {name} is type {sig_type:#04x}, not Ed25519"
 
     def verify(self, text: bytes, signature: bytes) -> bool:
         """Ed25519 (RFC 8032) over the note text."""
